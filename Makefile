@@ -1,0 +1,36 @@
+# The two commands: `make site` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test validate chromium clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+validate: $(STAMP)
+	$(PY) -m build_tools validate data
+
+# Build into a temporary folder and swap it in, so a failed build never leaves a half-written site.
+site: validate
+	rm -rf site.tmp
+	$(PY) -m mkdocs build --quiet --site-dir site.tmp
+	rm -rf site && mv site.tmp site
+	@echo "site/ built from data/ ($$(du -sh site | cut -f1))"
+
+serve: $(STAMP)
+	$(PY) -m mkdocs serve
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+test: $(STAMP) chromium validate
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf site site.tmp .pytest_cache

@@ -1,0 +1,22 @@
+"""Stage 2: pure computations over the validated dataset (scores, statistics).
+
+Each step is `name -> function(dataset, context) -> result`; results are kept by
+name in `Computed` and read by the render stage. Steps never render anything.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..model import Dataset
+from ..context import BuildContext
+
+Step = Callable[[Dataset, BuildContext], Any]
+
+# Register steps here, in dependency order (a step may read earlier results from ctx.computed).
+STEPS: list[tuple[str, Step]] = []
+
+
+def compute_all(dataset: Dataset, ctx: BuildContext) -> dict[str, Any]:
+    for name, step in STEPS:
+        ctx.computed[name] = step(dataset, ctx)
+    return ctx.computed

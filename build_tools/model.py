@@ -1,0 +1,184 @@
+"""The data model: what a loaded record is, and typed views of the kinds the compute stage reads.
+
+Loading is generic (one `Record` type for every kind, driven by the schemas);
+the typed dataclasses below are read-only views built from validated records,
+so computations get attribute access and type checking instead of dict lookups.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, TypeVar, get_type_hints
+
+
+@dataclass
+class Record:
+    kind: str
+    id: str
+    path: Path                       # absolute path of the YAML file
+    data: dict[str, Any]
+    lines: dict[str, int] = field(default_factory=dict, repr=False)  # JSON pointer -> line
+
+    def line(self, pointer: str = "") -> int:
+        """Line of a field, falling back to its nearest existing parent."""
+        while pointer and pointer not in self.lines:
+            pointer = pointer.rsplit("/", 1)[0]
+        return self.lines.get(pointer, 1)
+
+
+@dataclass
+class Dataset:
+    root: Path
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    # Parsed but schema-invalid records: cross-record checks still see them, so
+    # one bad file does not cascade into "unknown id" errors in every file pointing at it.
+    rejected: dict[str, list[Record]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[Record]:
+        return self.records.get(kind, [])
+
+    def index(self, kind: str) -> dict[str, Record]:
+        return {r.id: r for r in self.of(kind)}
+
+    def get(self, kind: str, record_id: str) -> Record | None:
+        return self.index(kind).get(record_id)
+
+    def everything(self) -> "Dataset":
+        """Valid and rejected records together, for cross-record checks."""
+        merged = {k: self.of(k) + self.rejected.get(k, []) for k in set(self.records) | set(self.rejected)}
+        return Dataset(self.root, merged)
+
+    def __iter__(self) -> Iterator[Record]:
+        for recs in self.records.values():
+            yield from recs
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.records.values())
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+T = TypeVar("T")
+
+
+def view(cls: type[T], record: Record) -> T:
+    """Build a typed view from a validated record: dates become `date`, absent optionals get defaults."""
+    hints = get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name not in record.data:
+            continue
+        value = record.data[f.name]
+        if "date" in str(hints[f.name]) and isinstance(value, str):
+            value = parse_date(value)
+        kwargs[f.name] = value
+    return cls(**kwargs)  # type: ignore[call-arg]
+
+
+@dataclass(frozen=True)
+class Qualification:
+    name: str
+    kind: str
+    number: str
+    issuer: str
+    valid_until: dt.date
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    credit_code: str
+    registered_address: dict[str, str]
+    office_in_zone: bool
+    company_size: str
+    business_types: list[str]
+    registered_on: dt.date
+    resident_staff: int | None = None
+    staff_total: int | None = None
+    qualified_staff: int | None = None
+    qualifications: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
+    disclosure: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def province(self) -> str:
+        return self.registered_address["province"]
+
+    def quals(self) -> list[Qualification]:
+        return [Qualification(q["name"], q["kind"], q["number"], q["issuer"], dt.date.fromisoformat(q["valid_until"]))
+                for q in self.qualifications]
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    agency: str
+    name: str
+    client: str
+    type: str
+    start_date: dt.date
+    status: str
+    location: dict[str, str]
+    disclosed_on: dt.date
+    end_date: dt.date | None = None
+    client_in_zone: bool | None = None
+    amount: float | None = None
+
+
+@dataclass(frozen=True)
+class EnterpriseReview:
+    id: str
+    enterprise: str
+    agency: str
+    project: str
+    date: dt.date
+    scores: dict[str, int]
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class ManagementReview:
+    id: str
+    reviewer: str
+    agency: str
+    year: int
+    score: float
+    date: dt.date
+    findings: str | None = None
+
+
+@dataclass(frozen=True)
+class Demand:
+    id: str
+    title: str
+    source: str
+    notice_type: str
+    region: dict[str, str]
+    demand_type: str
+    publisher: str
+    publish_date: dt.date
+    status: str
+    deadline: dt.date | None = None
+    budget: dict[str, float] | None = None
+    notice_no: str | None = None
+    url: str | None = None
+
+
+VIEWS: dict[str, type] = {
+    "agency": Agency,
+    "project": Project,
+    "enterprise_review": EnterpriseReview,
+    "management_review": ManagementReview,
+    "demand": Demand,
+}
+
+
+def views(dataset: Dataset, kind: str) -> list[Any]:
+    """Typed views of every record of `kind`, in load order."""
+    return [view(VIEWS[kind], r) for r in dataset.of(kind)]

@@ -1,0 +1,45 @@
+"""The whole pipeline in one place: data/ -> load & validate -> compute -> render.
+
+The mkdocs hook calls `prepare` once per build and `render` to get the files;
+tests call the same two functions without mkdocs.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from . import privacy
+from .compute import compute_all
+from .context import BuildContext
+from .model import Dataset
+from .problems import InvalidData
+from .render import Output, render_all
+from .validate import validate_tree
+
+
+@dataclasses.dataclass
+class Prepared:
+    dataset: Dataset          # validated records, as submitted (compute reads these)
+    public: Dataset           # the same with personal numbers masked (render reads only these)
+    ctx: BuildContext
+
+
+def prepare(data_root: Path, config: dict[str, Any] | None = None) -> Prepared:
+    """Load, validate (fail closed: any problem aborts), compute."""
+    dataset, problems = validate_tree(data_root)
+    if problems:
+        raise InvalidData(problems)
+    ctx = BuildContext(data_root=dataset.root, config=config or {})
+    compute_all(dataset, ctx)
+    return Prepared(dataset, mask_dataset(dataset), ctx)
+
+
+def mask_dataset(dataset: Dataset) -> Dataset:
+    masked = {kind: [dataclasses.replace(r, data=privacy.mask(r.data)) for r in recs]
+              for kind, recs in dataset.records.items()}
+    return Dataset(dataset.root, masked)
+
+
+def render(prepared: Prepared) -> list[Output]:
+    return render_all(prepared.public, prepared.ctx)

@@ -1,0 +1,27 @@
+"""The one error type every stage reports: file, line, field, and a sentence a clerk understands."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str           # path relative to the data root's parent (as the PR shows it)
+    line: int           # 1-based; 0 when the whole file is concerned
+    field: str          # dotted field path, e.g. contacts[0].phone; "" for the whole file
+    message: str        # Chinese, for the clerk
+    english: str = ""   # optional English gloss for maintainers
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" 字段 {self.field}：" if self.field else " "
+        gloss = f" ({self.english})" if self.english else ""
+        return f"{where}:{field}{self.message}{gloss}"
+
+
+class InvalidData(Exception):
+    """Raised to fail a build closed: carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

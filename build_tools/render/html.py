@@ -1,0 +1,64 @@
+"""Shared page plumbing: the Jinja environment (autoescape on) and the page wrapper."""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _json_script(value: Any) -> Markup:
+    """JSON safe to embed inside <script type="application/json">: no '</' or '<!--' can close it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _money(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    if value >= 10_000:
+        return f"{value / 10_000:,.2f} 万元".replace(".00 ", " ")
+    return f"{value:,.0f} 元"
+
+
+@lru_cache(maxsize=1)
+def env() -> jinja2.Environment:
+    e = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every record value is untrusted text
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    e.filters["json_script"] = _json_script
+    e.filters["money"] = _money
+    return e
+
+
+_UNSAFE_TITLE = re.compile(r"[<>&\"'`\x00-\x1f]")
+
+
+def safe_title(text: str) -> str:
+    """Page titles end up in <title> and the nav unescaped by some templates: strip markup characters."""
+    return _UNSAFE_TITLE.sub("", text).strip() or "无标题"
+
+
+def page(title: str, template: str, *, search: bool = True, description: str = "", **context: Any) -> str:
+    """A generated Markdown page: YAML front matter + one HTML block rendered from `template`."""
+    meta: dict[str, Any] = {"title": safe_title(title)}
+    if description:
+        meta["description"] = safe_title(description)[:160]
+    if not search:
+        meta["search"] = {"exclude": True}
+    body = env().get_template(template).render(title=title, **context)
+    # No blank or indented lines: Markdown must see one raw HTML block, never code blocks or paragraphs.
+    body = "\n".join(line.strip() for line in body.splitlines() if line.strip())
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    return f"---\n{front}---\n\n{body}\n"

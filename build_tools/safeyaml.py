@@ -1,0 +1,114 @@
+"""Safe, size-limited YAML loading that keeps the line of every field.
+
+Records are untrusted text from pull requests, so we never construct arbitrary
+Python objects (SafeLoader only), refuse anchors/aliases (the "billion laughs"
+expansion needs them and records never do), refuse duplicate keys (YAML would
+silently keep the last one and lose data), and cap file size before parsing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is ~10x faster; fall back to pure Python where it is missing
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 256 * 1024  # a record is a page of text; anything larger is a mistake or an attack
+MAX_NODES = 20_000
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+
+
+class YamlError(Exception):
+    """A record that cannot be read at all; `line` is 1-based (0 = whole file)."""
+
+    def __init__(self, message: str, line: int = 0, english: str = ""):
+        super().__init__(message)
+        self.message, self.line, self.english = message, line, english
+
+
+@dataclass
+class Parsed:
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)  # JSON pointer -> 1-based line
+
+
+def decode(raw: bytes, max_bytes: int = MAX_BYTES) -> str:
+    """Bytes to text: size cap, UTF-8 only (a BOM is accepted and dropped)."""
+    if len(raw) > max_bytes:
+        raise YamlError(f"文件过大（{len(raw)} 字节，上限 {max_bytes} 字节），请拆分或精简内容",
+                        english=f"file larger than {max_bytes} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlError("文件不是 UTF-8 编码（可能是 GBK），请用编辑器“另存为 UTF-8”后重新提交",
+                        line, "file is not UTF-8; save it as UTF-8") from None
+
+
+def parse(text: str) -> Parsed:
+    """Parse one YAML document into plain data plus a pointer->line map."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise YamlError(f"YAML 语法错误：{exc.problem or exc}（请检查缩进、冒号后的空格和引号）",
+                        line, f"YAML syntax error: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"YAML 无法解析：{exc}", english="YAML error") from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise YamlError("文件为空", english="empty file")
+    out = Parsed(None)
+    seen: set[int] = set()
+    out.data = _build(root, "", out.lines, seen, loader)
+    return out
+
+
+def _build(node: yaml.Node, pointer: str, lines: dict[str, int], seen: set[int], loader) -> Any:
+    if id(node) in seen:
+        raise YamlError("不支持 YAML 锚点/别名（& 和 *），请直接写出内容", node.start_mark.line + 1,
+                        "anchors/aliases are not allowed")
+    seen.add(id(node))
+    if len(seen) > MAX_NODES:
+        raise YamlError("记录过于庞大，请精简", node.start_mark.line + 1, "too many nodes")
+    lines[pointer] = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        raise YamlError(f"不支持的 YAML 标签 {node.tag}，请只填写普通文字、数字、日期和列表",
+                        node.start_mark.line + 1, f"unsupported tag {node.tag}")
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlError("不支持 YAML 合并键（<<）", key_node.start_mark.line + 1, "merge keys not allowed")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError("字段名必须是简单文字", key_node.start_mark.line + 1, "complex key")
+            key = str(key_node.value)
+            if key in result:
+                raise YamlError(f"字段“{key}”重复出现，请删除多余的一处", key_node.start_mark.line + 1,
+                                f"duplicate key {key!r}")
+            child = f"{pointer}/{_escape(key)}"
+            result[key] = _build(value_node, child, lines, seen, loader)
+            lines[child] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, f"{pointer}/{i}", lines, seen, loader) for i, item in enumerate(node.value)]
+    if node.tag == _TIMESTAMP:
+        return node.value  # keep dates as ISO text: the schema checks them, JSON has no date type
+    return loader.construct_object(node, deep=True)
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def load_bytes(raw: bytes, max_bytes: int = MAX_BYTES) -> Parsed:
+    return parse(decode(raw, max_bytes))

@@ -1,0 +1,119 @@
+"""Record kinds are defined by the JSON Schemas in schemas/: nothing here is per-kind.
+
+Each top-level schema carries `x-kind` (its name), `x-files` (glob under data/),
+`x-id-from` ("stem": id = file name, "parent": id = folder name) and optionally
+`x-date-order` (pairs of date fields that must not go backwards). Fields that
+point at another record carry `x-ref: <kind>`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jsonschema
+from referencing import Registry, Resource
+
+from .codes import is_credit_code
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    title: str
+    glob: str
+    id_from: str
+    schema: dict[str, Any]
+    date_order: tuple[tuple[str, str], ...] = ()
+    refs: tuple[tuple[str, str], ...] = field(default=())  # (field path with [] for arrays, target kind)
+
+
+def _collect_refs(schema: dict, registry_docs: dict[str, dict], prefix: str = "") -> list[tuple[str, str]]:
+    """Find `x-ref` annotations on top-level properties and array items."""
+    found = []
+    for name, sub in schema.get("properties", {}).items():
+        if "x-ref" in sub:
+            found.append((prefix + name, sub["x-ref"]))
+        items = sub.get("items", {})
+        if isinstance(items, dict) and "x-ref" in items:
+            found.append((prefix + name + "[]", items["x-ref"]))
+    return found
+
+
+@lru_cache(maxsize=4)
+def load_kinds(schema_dir: Path = SCHEMA_DIR) -> dict[str, Kind]:
+    kinds = {}
+    for path in sorted(schema_dir.glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        if "x-kind" not in schema:
+            continue
+        kinds[schema["x-kind"]] = Kind(
+            name=schema["x-kind"],
+            title=schema.get("title", schema["x-kind"]),
+            glob=schema["x-files"],
+            id_from=schema.get("x-id-from", "stem"),
+            schema=schema,
+            date_order=tuple(tuple(p) for p in schema.get("x-date-order", [])),
+            refs=tuple(_collect_refs(schema, {})),
+        )
+    return kinds
+
+
+@lru_cache(maxsize=4)
+def registry(schema_dir: Path = SCHEMA_DIR) -> Registry:
+    resources = []
+    for path in sorted(schema_dir.glob("*.schema.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((doc.get("$id", path.name), Resource.from_contents(doc)))
+    return Registry().with_resources(resources)
+
+
+# --- custom formats -------------------------------------------------------
+format_checker = jsonschema.Draft202012Validator.FORMAT_CHECKER.__class__()
+for _name, _func in jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers.items():
+    format_checker.checkers[_name] = _func
+
+
+@format_checker.checks("credit-code")
+def _credit_code(value: object) -> bool:
+    return not isinstance(value, str) or is_credit_code(value)
+
+
+def is_safe_url(value: str) -> bool:
+    """Absolute http(s) URL with a host; rejects javascript:, data:, protocol-relative, etc."""
+    if any(c in value for c in "<>\"' \t\r\n\\"):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("https", "http") and bool(parts.netloc)
+
+
+_REL = re.compile(r"^files/[A-Za-z0-9_\-./\u4e00-\u9fa5]+$")
+
+
+def is_safe_link(value: str) -> bool:
+    """A safe URL, or a relative path inside the record's files/ folder (no traversal)."""
+    if is_safe_url(value):
+        return True
+    return bool(_REL.match(value)) and ".." not in value.split("/") and "//" not in value
+
+
+@format_checker.checks("safe-url")
+def _safe_url(value: object) -> bool:
+    return not isinstance(value, str) or is_safe_url(value)
+
+
+@format_checker.checks("safe-link")
+def _safe_link(value: object) -> bool:
+    return not isinstance(value, str) or is_safe_link(value)
+
+
+@lru_cache(maxsize=32)
+def validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> jsonschema.Draft202012Validator:
+    k = load_kinds(schema_dir)[kind]
+    return jsonschema.Draft202012Validator(k.schema, registry=registry(schema_dir), format_checker=format_checker)

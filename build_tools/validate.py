@@ -1,0 +1,157 @@
+"""Stage 1b: checks that span records (unique ids, references, ownership by folder, date order).
+
+Schema checks live in load.py; everything here needs more than one record or
+the record's place in the tree. All functions return problems, never raise.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import messages
+from .load import display_path, load
+from .model import Dataset, Record
+from .problems import Problem
+from .schemas import SCHEMA_DIR, load_kinds
+
+
+def _values(data: dict, field: str) -> Iterator[tuple[str, Any]]:
+    """Yield (json pointer, value) for `field` or `field[]` (array items)."""
+    if field.endswith("[]"):
+        name = field[:-2]
+        for i, v in enumerate(data.get(name) or []):
+            yield f"/{name}/{i}", v
+    elif field in data:
+        yield f"/{field}", data[field]
+
+
+def _problem(rec: Record, pointer: str, message: str, english: str) -> Problem:
+    parts = [int(x) if x.isdigit() else x for x in pointer.strip("/").split("/") if x]
+    field = messages.field_path(parts)
+    return Problem(display_path(rec.path), rec.line(pointer), field, message, english)
+
+
+def unique_ids(dataset: Dataset) -> list[Problem]:
+    out = []
+    for kind, records in dataset.records.items():
+        first: dict[str, Record] = {}
+        for rec in records:
+            if rec.id in first:
+                out.append(_problem(rec, "/id", f"编号“{rec.id}”与 {display_path(first[rec.id].path)} 重复",
+                                    "duplicate id"))
+            else:
+                first[rec.id] = rec
+    return out
+
+
+def references(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> list[Problem]:
+    out = []
+    kinds = load_kinds(schema_dir)
+    ids = {k: {r.id for r in dataset.of(k)} for k in kinds}
+    for kind in kinds.values():
+        for field, target in kind.refs:
+            for rec in dataset.of(kind.name):
+                for ptr, value in _values(rec.data, field):
+                    if value not in ids.get(target, set()):
+                        title = kinds[target].title if target in kinds else target
+                        out.append(_problem(rec, ptr, f"找不到编号为“{value}”的{title}，请核对编号",
+                                            f"unknown {target} id {value!r}"))
+    return out
+
+
+def date_order(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> list[Problem]:
+    out = []
+    for kind in load_kinds(schema_dir).values():
+        titles = {k: v.get("title", k) for k, v in kind.schema.get("properties", {}).items()}
+        for rec in dataset.of(kind.name):
+            for first, second in kind.date_order:
+                a, b = rec.data.get(first), rec.data.get(second)
+                if isinstance(a, str) and isinstance(b, str) and b < a:  # ISO dates compare correctly as text
+                    out.append(_problem(rec, f"/{second}", f"「{titles[second]}」（{b}）不能早于「{titles[first]}」（{a}）",
+                                        f"{second} is before {first}"))
+    return out
+
+
+def folder_ownership(dataset: Dataset) -> list[Problem]:
+    """A project lives in its agency's folder: the `agency` field must name that folder."""
+    out = []
+    for rec in dataset.of("project"):
+        owner = rec.path.parent.parent.name
+        if rec.data.get("agency") != owner:
+            out.append(_problem(rec, "/agency", f"项目放在机构“{owner}”的目录下，但 agency 填的是“{rec.data.get('agency')}”",
+                                "project agency does not match its folder"))
+    return out
+
+
+def reviews_match_projects(dataset: Dataset) -> list[Problem]:
+    """An enterprise review counts only for a real project of that agency, by that project's client."""
+    out = []
+    projects = dataset.index("project")
+    for rec in dataset.of("enterprise_review"):
+        proj = projects.get(rec.data.get("project", ""))
+        if proj is None:
+            continue  # reported by references()
+        if proj.data.get("agency") != rec.data.get("agency"):
+            out.append(_problem(rec, "/project", f"项目“{proj.id}”不属于机构“{rec.data.get('agency')}”，评价须针对该机构自己的项目",
+                                "review points at a project of another agency"))
+        if proj.data.get("client") != rec.data.get("enterprise"):
+            out.append(_problem(rec, "/enterprise", f"评价企业须为该项目的委托企业“{proj.data.get('client')}”",
+                                "reviewer is not the project's client"))
+        if rec.data.get("date", "") < proj.data.get("start_date", ""):
+            out.append(_problem(rec, "/date", "评价日期不能早于项目开始日期", "review predates the project"))
+    return out
+
+
+def local_files(dataset: Dataset) -> list[Problem]:
+    """Relative links (files/...) must point at a file committed next to the record."""
+    out = []
+    for rec in dataset:
+        for ptr, value in _links(rec.data, ""):
+            if value.startswith("files/") and not (rec.path.parent / value).is_file():
+                out.append(_problem(rec, ptr, f"链接的文件“{value}”不存在，请把文件一并提交到 {display_path(rec.path.parent / 'files')}",
+                                    "linked file is missing"))
+    return out
+
+
+def _links(node: Any, ptr: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "url" and isinstance(v, str):
+                yield f"{ptr}/{k}", v
+            else:
+                yield from _links(v, f"{ptr}/{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _links(v, f"{ptr}/{i}")
+
+
+CHECKS = (local_files, unique_ids, references, date_order, folder_ownership, reviews_match_projects)
+
+
+def cross_check(dataset: Dataset) -> list[Problem]:
+    out: list[Problem] = []
+    for check in CHECKS:
+        out += check(dataset)
+    return out
+
+
+def validate_tree(root: Path, paths: list[Path] | None = None) -> tuple[Dataset, list[Problem]]:
+    """Full validation: schema problems of the chosen files plus cross-record problems of the whole tree.
+
+    With `paths`, only those files are schema-checked and reported, but references
+    are still resolved against every record (a PR touching one file can still break a link).
+    """
+    dataset, problems = load(root)
+    problems += cross_check(dataset.everything())
+    if paths is not None:
+        chosen = {display_path(p.resolve()) for p in paths}
+        problems = [p for p in problems if p.file in chosen]
+    return dataset, sorted(set(problems))
+
+
+def by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
+    grouped: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems:
+        grouped[p.file].append(p)
+    return grouped

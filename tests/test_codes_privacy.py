@@ -1,0 +1,37 @@
+import pytest
+
+from build_tools.codes import credit_check_char, is_credit_code, is_resident_id
+from build_tools.privacy import mask, mask_text
+
+
+@pytest.mark.parametrize("code, ok", [
+    ("91350100M000100Y43", True),     # published example
+    ("91350100M000100Y44", False),    # wrong check character
+    ("91350100M000100Y4", False),     # 17 characters
+    ("91350100M0001O0Y43", False),    # letter O is not in the alphabet
+])
+def test_credit_code(code, ok):
+    assert is_credit_code(code) is ok
+
+
+def test_check_char_round_trip():
+    assert is_credit_code("91120116MA05T1234" + credit_check_char("91120116MA05T1234"))
+
+
+def test_resident_id():
+    assert is_resident_id("11010519491231002X")
+    assert not is_resident_id("110105194912310021")
+    assert not is_resident_id("110105194913310021")  # month 13
+
+
+def test_masking_mobiles_and_ids_only():
+    text = "手机 138 1234 5678 或 +86 13912345678，身份证 11010519491231002X，座机 022-66281234，代码 91350100M000100Y43"
+    out = mask_text(text)
+    assert "138****5678" in out and "139****5678" in out
+    assert "110105********002X" in out
+    assert "022-66281234" in out and "91350100M000100Y43" in out
+    assert "1234 5678" not in out
+
+
+def test_mask_is_deep():
+    assert mask({"a": [{"phone": "13812345678"}], "n": 3}) == {"a": [{"phone": "138****5678"}], "n": 3}
