@@ -60,7 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Commands defined in other modules add themselves here: each is `register(subparsers)`.
-COMMANDS: list = []
+def _commands() -> list:
+    from . import generate
+    return [generate.register]
+
+
+COMMANDS: list = _commands()
 
 
 def main(argv: list[str] | None = None) -> int:
