@@ -3,7 +3,8 @@
 Each top-level schema carries `x-kind` (its name), `x-files` (glob under data/),
 `x-id-from` ("stem": id = file name, "parent": id = folder name) and optionally
 `x-date-order` (pairs of date fields that must not go backwards). Fields that
-point at another record carry `x-ref: <kind>`.
+point at another record carry `x-ref: <kind>`; a field whose links must be
+mirrored by a field of the target record carries `x-inverse: <that field>`.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class Kind:
     schema: dict[str, Any]
     date_order: tuple[tuple[str, str], ...] = ()
     refs: tuple[tuple[str, str], ...] = field(default=())  # (field path with [] for arrays, target kind)
+    inverses: tuple[tuple[str, str], ...] = field(default=())  # (field, field of the target that must point back)
 
 
 def _collect_refs(schema: dict, registry_docs: dict[str, dict], prefix: str = "") -> list[tuple[str, str]]:
@@ -61,6 +63,8 @@ def load_kinds(schema_dir: Path = SCHEMA_DIR) -> dict[str, Kind]:
             schema=schema,
             date_order=tuple(tuple(p) for p in schema.get("x-date-order", [])),
             refs=tuple(_collect_refs(schema, {})),
+            inverses=tuple((name, sub["x-inverse"]) for name, sub in schema.get("properties", {}).items()
+                           if "x-inverse" in sub),
         )
     return kinds
 

@@ -73,6 +73,40 @@ def date_order(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> list[Problem]
     return out
 
 
+def _ids_in(data: dict, field: str) -> list[tuple[str, Any]]:
+    """(pointer, value) of a field that holds one id or a list of ids."""
+    return list(_values(data, field + "[]" if isinstance(data.get(field), list) else field))
+
+
+def inverse_links(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> list[Problem]:
+    """Two-way links (`x-inverse`): if A.field names B, B.inverse must name A, and the other way round.
+
+    E.g. a standard that `supersedes` an old one must be that one's `superseded_by`,
+    so the old page links to its successor and the new page back to what it replaced.
+    """
+    out = []
+    kinds = load_kinds(schema_dir)
+    for kind in kinds.values():
+        titles = {k: v.get("title", k) for k, v in kind.schema.get("properties", {}).items()}
+        for field, inverse in kind.inverses:
+            target_kind = dict(kind.refs).get(field) or dict(kind.refs).get(field + "[]")
+            if target_kind is None:
+                continue
+            targets = dataset.index(target_kind)
+            pairs = [(field, inverse), (inverse, field)]
+            for rec in dataset.of(kind.name):
+                for this, back in pairs:
+                    for ptr, value in _ids_in(rec.data, this):
+                        other = targets.get(value)
+                        if other is None:
+                            continue  # unknown id: reported by references()
+                        if rec.id not in [v for _, v in _ids_in(other.data, back)]:
+                            out.append(_problem(rec, ptr, f"「{titles[this]}」填写了“{value}”，但“{value}”的「{titles[back]}」"
+                                                          f"没有指回“{rec.id}”，两条记录须互相对应",
+                                                f"{this} -> {value} is not mirrored by its {back}"))
+    return out
+
+
 def folder_ownership(dataset: Dataset) -> list[Problem]:
     """A project lives in its agency's folder: the `agency` field must name that folder."""
     out = []
@@ -126,7 +160,7 @@ def _links(node: Any, ptr: str) -> Iterator[tuple[str, str]]:
             yield from _links(v, f"{ptr}/{i}")
 
 
-CHECKS = (local_files, unique_ids, references, date_order, folder_ownership, reviews_match_projects)
+CHECKS = (local_files, unique_ids, references, date_order, inverse_links, folder_ownership, reviews_match_projects)
 
 
 def cross_check(dataset: Dataset) -> list[Problem]:

@@ -1,0 +1,34 @@
+"""专家库: experts with their fields, the answers and courses they gave, and how to ask them."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..context import BuildContext
+from ..model import Dataset
+from . import Output
+from .html import page
+from .links import base_for, page_path
+from .relations import link_rows, referrers
+
+# Shown when an expert record has no `consult` text of its own.
+DEFAULT_CONSULT = "请先在“智能问答”中检索；没有找到合适答案时，可通过平台运营单位转交问题，由专家在线答复。"
+
+
+def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
+    experts = sorted(dataset.of("expert"), key=lambda r: r.data["name"])
+    answers = referrers(dataset, "faq", "expert")
+    courses = referrers(dataset, "course", "expert")
+    index_path = "experts/index.md"
+    yield Output(index_path, page("专家库", "expert_index.html", base=base_for(index_path), experts=experts,
+                                  answer_counts={e.id: len(answers[e.id]) for e in experts},
+                                  course_counts={e.id: len(courses[e.id]) for e in experts},
+                                  default_consult=DEFAULT_CONSULT),
+                 in_nav=True)
+    for e in experts:
+        path = page_path("expert", e.id)
+        base = base_for(path)
+        yield Output(path, page(e.data["name"], "expert.html", base=base, description=e.data.get("bio", ""),
+                                expert=e.data, consult=e.data.get("consult") or DEFAULT_CONSULT,
+                                answers=link_rows(sorted(answers[e.id], key=lambda r: r.id), "faq", base, label="question"),
+                                courses=link_rows(sorted(courses[e.id], key=lambda r: r.data["date"], reverse=True),
+                                                  "course", base)))

@@ -1,0 +1,43 @@
+"""Links between records as renderers need them: who points at a record, and local files to copy."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from ..model import Dataset, Record
+from . import Output
+from .links import url
+
+
+def ids_in(value) -> list[str]:
+    """A reference field holds one id or a list of ids."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def referrers(dataset: Dataset, kind: str, field: str) -> dict[str, list[Record]]:
+    """target id -> records of `kind` whose `field` names it (back links: interpretations, answers, courses)."""
+    found: dict[str, list[Record]] = defaultdict(list)
+    for rec in dataset.of(kind):
+        for target in ids_in(rec.data.get(field)):
+            found[target].append(rec)
+    return found
+
+
+def link_rows(records: Iterable[Record], kind: str, base: str, label: str = "title") -> list[dict]:
+    """[{id, text, url, data}] for templates: the link text is a record field, the URL relative to the page."""
+    return [{"id": r.id, "text": r.data.get(label, r.id), "url": base + url(kind, r.id), "data": r.data} for r in records]
+
+
+def resolve(dataset: Dataset, kind: str, ids: Iterable[str]) -> list[Record]:
+    """Records for a list of ids, in the listed order (validation guarantees they exist)."""
+    index = dataset.index(kind)
+    return [index[i] for i in ids if i in index]
+
+
+def local_files(record: Record, urls: Iterable[str], folder: str) -> Iterable[Output]:
+    """Copy files/... next to the record's page so relative links resolve (validation checked they exist)."""
+    for link in urls:
+        if link.startswith("files/"):
+            yield Output(f"{folder}/{link}", (record.path.parent / link).read_bytes())
