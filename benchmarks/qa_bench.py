@@ -5,7 +5,8 @@
 Builds the index exactly as the site build does (compute/qa_index.py) and scores each
 held-out question with build_tools/retrieval.py, the Python twin of qa.js. Reports top-1
 and top-3 hit rates (goal: top-3 >= 90 %), how often the page would say "no good answer"
-for a question that has one, and query latency.
+for a question that has one, how often it says so for off-topic questions (qa_offtopic.yaml),
+and query latency.
 """
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT / "data")
     ap.add_argument("--heldout", type=Path, default=ROOT / "benchmarks" / "qa_heldout.yaml")
+    ap.add_argument("--offtopic", type=Path, default=ROOT / "benchmarks" / "qa_offtopic.yaml")
     ap.add_argument("--misses", action="store_true", help="list questions whose answer is not ranked first")
     args = ap.parse_args(argv)
     cases = yaml.safe_load(args.heldout.read_text(encoding="utf-8"))
@@ -80,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"query time (Python): {res['ms_per_query']:.2f} ms")
     print("top-3 by category: " + ", ".join(f"{c} {rate:.0%} (n={n})" for c, (n, rate) in res["per_category"].items()))
     own = evaluate(index, [{"q": q, "faq": i} for i, q in own_questions(args.data).items()])
+    off = yaml.safe_load(args.offtopic.read_text(encoding="utf-8"))
+    answered = [q for q in off if rt.answers(q, index)]
+    print(f"off-topic questions: 'no good answer' said for {len(off) - len(answered)}/{len(off)}; "
+          f"answered anyway: {'、'.join(answered) or '—'}")
     print(f"sanity, the FAQ's own wording: top-1 {own['top1']:.1%} (n={own['n']})")
     if args.misses:
         for r in res["rows"]:
