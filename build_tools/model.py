@@ -101,6 +101,7 @@ class Agency:
     resident_staff: int | None = None
     staff_total: int | None = None
     qualified_staff: int | None = None
+    service_regions: list[str] = field(default_factory=list)
     qualifications: list[dict[str, Any]] = field(default_factory=list)
     contacts: list[dict[str, Any]] = field(default_factory=list)
     files: list[dict[str, Any]] = field(default_factory=list)

@@ -25,7 +25,8 @@ def _data_root(config) -> Path:
 def on_config(config):
     global _prepared
     try:
-        _prepared = pipeline.prepare(_data_root(config), config.extra.get("platform", {}))
+        settings = {"site_url": config.site_url or "", **config.extra.get("platform", {})}
+        _prepared = pipeline.prepare(_data_root(config), settings)
     except InvalidData as exc:
         # Fail closed: no site is written from invalid data.
         raise PluginError(f"数据校验未通过，站点未生成（data invalid, build aborted）：\n{exc}") from None

@@ -9,13 +9,14 @@ from typing import Any, Callable
 
 from ..model import Dataset
 from ..context import BuildContext
-from . import qa_index
+from . import demands, qa_index
 
 Step = Callable[[Dataset, BuildContext], Any]
 
 # Register steps here, in dependency order (a step may read earlier results from ctx.computed).
 STEPS: list[tuple[str, Step]] = [
     ("qa_index", qa_index.step),
+    ("demands", demands.demand_facts),
 ]
 
 

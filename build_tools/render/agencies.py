@@ -41,10 +41,10 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         yield from attached_files(agency, f"agencies/{agency.id}")
 
 
-def attached_files(record: Record, folder: str) -> Iterable[Output]:
+def attached_files(record: Record, folder: str, field: str = "files") -> Iterable[Output]:
     """Copy files/ next to a record so its relative links resolve on the site (validation checked they exist)."""
     files_dir = record.path.parent / "files"
-    for f in record.data.get("files", []):
+    for f in record.data.get(field, []):
         if f["url"].startswith("files/"):
             yield Output(f"{folder}/{f['url']}", (record.path.parent / f["url"]).read_bytes())
     del files_dir

@@ -50,9 +50,12 @@ def safe_title(text: str) -> str:
     return _UNSAFE_TITLE.sub("", text).strip() or "无标题"
 
 
-def page(title: str, template: str, *, search: bool = True, description: str = "", **context: Any) -> str:
-    """A generated Markdown page: YAML front matter + one HTML block rendered from `template`."""
-    meta: dict[str, Any] = {"title": safe_title(title)}
+def page(title: str, template: str, *, search: bool = True, description: str = "",
+         meta: dict[str, Any] | None = None, **context: Any) -> str:
+    """A generated Markdown page: YAML front matter + one HTML block rendered from `template`.
+
+    `meta` adds front-matter keys read by the theme overrides (e.g. `feed` for a <link rel="alternate">)."""
+    meta = {"title": safe_title(title), **(meta or {})}
     if description:
         meta["description"] = safe_title(description)[:160]
     if not search:

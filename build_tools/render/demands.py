@@ -1,0 +1,112 @@
+"""Demand hall (需求大厅): the filterable index, one page per demand, and an Atom feed of new demands."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..compute.demands import DemandFacts
+from ..context import BuildContext
+from ..model import Dataset, Record, parse_date
+from . import Output
+from .agencies import attached_files
+from .atom import Entry, feed_xml
+from .html import _money, page
+from .links import SECTIONS, base_for, page_path, url
+
+INDEX = f"{SECTIONS['demand']}/index.md"
+FEED = f"{SECTIONS['demand']}/feed.xml"
+FEED_SIZE = 50  # newest demands in the feed; readers only need what is new
+HALL_TITLE = "需求大厅"
+
+
+def region_text(region: dict[str, str]) -> str:
+    """天津市 / 天津市 / 滨海新区 -> 天津市滨海新区 (municipalities repeat the province as city)."""
+    parts = [region["province"]]
+    parts += [region[k] for k in ("city", "district", "town") if k in region and region[k] not in parts]
+    return "".join(parts)
+
+
+def budget_text(budget: dict[str, float] | None) -> str:
+    if not budget:
+        return "未公开"
+    if "amount" in budget:
+        return _money(budget["amount"])
+    return f"{_money(budget['min'])} – {_money(budget['max'])}"
+
+
+def region_tree(demands: list[Record]) -> dict[str, Any]:
+    """province -> city -> district -> [towns], from the demands themselves (the cascade offers only real options)."""
+    tree: dict[str, Any] = {}
+    for d in demands:
+        r = d.data["region"]
+        districts = tree.setdefault(r["province"], {}).setdefault(r["city"], {})
+        towns = districts.setdefault(r["district"], []) if "district" in r else None
+        if towns is not None and "town" in r and r["town"] not in towns:
+            towns.append(r["town"])
+    return {p: {c: {d: sorted(t) for d, t in sorted(ds.items())} for c, ds in sorted(cs.items())}
+            for p, cs in sorted(tree.items())}
+
+
+def search_text(d: dict[str, Any]) -> str:
+    """What keyword search looks at (the list shows only part of it)."""
+    fields = [d["title"], d["publisher"], d.get("notice_no", ""), region_text(d["region"]),
+              d["demand_type"], d["notice_type"], d.get("description", "")]
+    return " ".join(f for f in fields if f)
+
+
+def item(rec: Record, facts: DemandFacts) -> dict[str, Any]:
+    d = rec.data
+    return {"id": rec.id, "d": d, "facts": facts, "region": region_text(d["region"]),
+            "budget": budget_text(d.get("budget")), "search": search_text(d)}
+
+
+def newest_first(demands: list[Record]) -> list[Record]:
+    return sorted(demands, key=lambda r: (r.data["publish_date"], r.id), reverse=True)
+
+
+def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
+    facts: dict[str, DemandFacts] = ctx.computed["demands"]
+    demands = newest_first(dataset.of("demand"))
+    items = [item(r, facts[r.id]) for r in demands]
+    yield Output(INDEX, page(HALL_TITLE, "demand_index.html", base=base_for(INDEX),
+                             description="官方招标、采购公告与企业发布的环境治理需求，按地区、类型、预算、发布主体和日期筛选",
+                             meta={"feed": FEED, "feed_title": f"{HALL_TITLE} · 新需求"},
+                             open_items=[i for i in items if i["facts"].is_open],
+                             closed_items=[i for i in items if not i["facts"].is_open],
+                             types=sorted({r.data["demand_type"] for r in demands}),
+                             publishers=sorted({r.data["publisher"] for r in demands}),
+                             tree=region_tree(demands), today=ctx.today.isoformat(), feed="feed.xml"),
+                 in_nav=True)
+    agencies = dataset.index("agency")
+    for rec, it in zip(demands, items):
+        path = page_path("demand", rec.id)
+        base = base_for(path)
+        yield Output(path, page(rec.data["title"], "demand.html", base=base,
+                                description=rec.data.get("description", ""), item=it,
+                                matches=[{"name": agencies[a].data["name"], "href": base + url("agency", a),
+                                          "types": agencies[a].data["business_types"]}
+                                         for a in it["facts"].matches]))
+        yield from attached_files(rec, f"{SECTIONS['demand']}/{rec.id}", field="attachments")
+    yield Output(FEED, feed(demands, facts, ctx))
+
+
+def feed(demands: list[Record], facts: dict[str, DemandFacts], ctx: BuildContext) -> bytes:
+    """Newest demands as Atom; absolute links when the site URL is known (feed readers need them)."""
+    site = ctx.config.get("site_url") or ""
+    site = site if not site or site.endswith("/") else site + "/"
+    here = site + SECTIONS["demand"] + "/" if site else ""  # without a site URL, links are relative to the feed
+    entries = []
+    for rec in demands[:FEED_SIZE]:
+        d = rec.data
+        link = here + f"{rec.id}/"
+        summary = "｜".join([d["notice_type"], region_text(d["region"]), d["demand_type"],
+                            f"预算 {budget_text(d.get('budget'))}", f"截止 {d.get('deadline', '未定')}",
+                            facts[rec.id].status])
+        if d.get("description"):
+            summary += "\n" + d["description"]
+        entries.append(Entry(id=link if site else f"urn:tp-platform:demand:{rec.id}", title=d["title"], link=link,
+                             published=parse_date(d["publish_date"]), summary=summary, author=d["publisher"],
+                             categories=(d["demand_type"], d["notice_type"])))
+    return feed_xml(feed_id=(site + FEED) if site else "urn:tp-platform:demands", title=f"{HALL_TITLE} · 新需求",
+                    subtitle="官方招标、采购公告与企业发布的环境治理需求", self_url=here + "feed.xml",
+                    alt_url=here or "./", author="生态环境第三方服务平台",
+                    entries=entries, fallback_updated=ctx.today)
