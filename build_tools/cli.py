@@ -61,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands defined in other modules add themselves here: each is `register(subparsers)`.
 def _commands() -> list:
-    from . import generate
-    return [generate.register]
+    from . import generate, notices
+    return [generate.register, notices.register]
 
 
 COMMANDS: list = _commands()

@@ -137,6 +137,18 @@ def reviews_match_projects(dataset: Dataset) -> list[Problem]:
     return out
 
 
+def budget_ranges(dataset: Dataset) -> list[Problem]:
+    """A demand's budget range must not go backwards (JSON Schema cannot compare two fields)."""
+    out = []
+    for rec in dataset.of("demand"):
+        b = rec.data.get("budget")
+        low, high = (b.get("min"), b.get("max")) if isinstance(b, dict) else (None, None)
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and high < low:
+            out.append(_problem(rec, "/budget/max", f"「预算上限」（{high} 元）不能低于「预算下限」（{low} 元）",
+                                "budget max is below min"))
+    return out
+
+
 def local_files(dataset: Dataset) -> list[Problem]:
     """Relative links (files/...) must point at a file committed next to the record."""
     out = []
@@ -160,7 +172,8 @@ def _links(node: Any, ptr: str) -> Iterator[tuple[str, str]]:
             yield from _links(v, f"{ptr}/{i}")
 
 
-CHECKS = (local_files, unique_ids, references, date_order, inverse_links, folder_ownership, reviews_match_projects)
+CHECKS = (local_files, unique_ids, references, date_order, inverse_links, folder_ownership, reviews_match_projects,
+          budget_ranges)
 
 
 def cross_check(dataset: Dataset) -> list[Problem]:
