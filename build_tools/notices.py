@@ -28,6 +28,7 @@ from .context import ROOT
 from .safeyaml import YamlError, decode, load_bytes
 from .schemas import SCHEMA_DIR, is_safe_url, load_kinds, registry, validator
 
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml is ~10x faster where available
 SOURCE = "官方公告"
 MAX_INPUT = 50 * 1024 * 1024  # an export of a few thousand notices is a few MB
 
@@ -402,7 +403,7 @@ def write(folder: Path, rec: dict[str, Any]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{rec['id']}.yaml"
     with path.open("x", encoding="utf-8") as fh:
-        yaml.safe_dump(rec, fh, allow_unicode=True, sort_keys=False, width=1000)
+        yaml.dump(rec, fh, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
     return path
 
 
