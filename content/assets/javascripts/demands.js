@@ -3,10 +3,11 @@
    this script merges both into one list and shows/orders items by the filters in the form.
    Filters live in the query string, so a filtered view can be bookmarked or shared.
    Data is only ever read from data-* attributes and written with textContent / DOM nodes. */
-(function () {
+function tpDemandHall() {
   "use strict";
   var root = document.getElementById("tp-demand-hall");
-  if (!root) return;  // not the demand hall page
+  if (!root || root.dataset.ready) return;  // not the demand hall page, or already set up
+  root.dataset.ready = "1";
   var form = document.getElementById("tp-demand-filters");
   var list = document.getElementById("tp-demand-list");
   var count = document.getElementById("tp-demand-count");
@@ -152,4 +153,7 @@
   });
   fromQuery();
   apply();
-})();
+}
+
+// Material's document$ emits on load and after each instant navigation; plain load otherwise.
+if (typeof document$ !== "undefined") document$.subscribe(tpDemandHall); else tpDemandHall();
