@@ -1,4 +1,4 @@
-"""Bulk import of official notices (招标公告, 采购公告 …) from CSV or JSON exports into data/demands/.
+"""Bulk import of official notices (招标公告, 采购公告 …) from CSV, Excel or JSON exports into data/demands/.
 
 `python -m build_tools import-notices FILE [--data DIR] [--dry-run]`
 
@@ -76,17 +76,19 @@ class Report:
 # --- reading ---------------------------------------------------------------
 
 def read_rows(path: Path) -> tuple[list[tuple[str, dict[str, str]]], list[str]]:
-    """Rows as (label, {column: text}) plus notes. CSV rows are numbered as in a spreadsheet (header = 第 1 行)."""
+    """Rows as (label, {column: text}) plus notes. Table rows are numbered as in a spreadsheet (header = 第 1 行)."""
     raw = path.read_bytes()
     if len(raw) > MAX_INPUT:
         raise NoticeFileError(f"文件过大（{len(raw)} 字节，上限 {MAX_INPUT} 字节），请分批导入")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _table(_xlsx_cells(raw), [])
     text, notes = _text(raw)
-    if path.suffix.lower() == ".json":
+    if suffix == ".json":
         return _json_rows(text), notes
-    if path.suffix.lower() in (".csv", ".txt"):
-        rows, unknown = _csv_rows(text)
-        return rows, notes + ([f"忽略未识别的列：{'、'.join(unknown)}"] if unknown else [])
-    raise NoticeFileError(f"不支持的文件类型“{path.suffix}”：请导出为 .csv 或 .json")
+    if suffix in (".csv", ".txt"):
+        return _table(_csv_cells(text), notes)
+    raise NoticeFileError(f"不支持的文件类型“{path.suffix}”：请导出为 .csv、.xlsx 或 .json")
 
 
 def _text(raw: bytes) -> tuple[str, list[str]]:
@@ -104,25 +106,53 @@ def _canonical(header: str) -> str | None:
     return _HEADER.get(header.strip().lstrip("\ufeff").lower())
 
 
-def _csv_rows(text: str) -> tuple[list[tuple[str, dict[str, str]]], list[str]]:
+def _csv_cells(text: str) -> Iterator[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(reader)
-    except StopIteration:
-        raise NoticeFileError("文件为空") from None
+        yield from reader
     except csv.Error as exc:
-        raise NoticeFileError(f"CSV 格式错误（第 1 行）：{exc}") from None
+        raise NoticeFileError(f"CSV 格式错误（第 {reader.line_num} 行附近）：{exc}") from None
+
+
+def _xlsx_cells(raw: bytes) -> Iterator[list[str]]:
+    """First worksheet of an Excel export; date cells become YYYY-MM-DD, whole numbers lose their “.0”."""
+    import openpyxl  # only needed for Excel files
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for damaged files
+        raise NoticeFileError(f"无法读取 Excel 文件（{type(exc).__name__}），请确认是 .xlsx 格式") from None
+    try:
+        for values in book.worksheets[0].iter_rows(values_only=True):
+            yield [_xlsx_text(v) for v in values]
+    finally:
+        book.close()
+
+
+def _xlsx_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _table(cells: Iterator[list[str]], notes: list[str]) -> tuple[list[tuple[str, dict[str, str]]], list[str]]:
+    header = next(cells, None)
+    if header is None:
+        raise NoticeFileError("文件为空")
     names = [_canonical(h) for h in header]
     _check_columns({n for n in names if n})
     rows = []
-    try:
-        for number, values in enumerate(reader, start=2):
-            row = {n: v.strip() for n, v in zip(names, values) if n and v.strip()}
-            if row:  # blank lines between blocks of an export are not rows
-                rows.append((f"第 {number} 行", row))
-    except csv.Error as exc:
-        raise NoticeFileError(f"CSV 格式错误（第 {reader.line_num} 行附近）：{exc}") from None
-    return rows, [h for h, n in zip(header, names) if n is None and h.strip()]
+    for number, values in enumerate(cells, start=2):
+        row = {n: v.strip() for n, v in zip(names, values) if n and v.strip()}
+        if row:  # blank lines between blocks of an export are not rows
+            rows.append((f"第 {number} 行", row))
+    unknown = [h for h, n in zip(header, names) if n is None and h.strip()]
+    return rows, notes + ([f"忽略未识别的列：{'、'.join(unknown)}"] if unknown else [])
 
 
 def _json_rows(text: str) -> list[tuple[str, dict[str, str]]]:
@@ -439,8 +469,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import-notices", help="批量导入官方招标/采购公告 (import official notices from CSV/JSON)")
-    p.add_argument("file", help="CSV 或 JSON 导出文件（列名见 README“Importing official notices”）")
+    p = sub.add_parser("import-notices", help="批量导入官方招标/采购公告 (import official notices from CSV/XLSX/JSON)")
+    p.add_argument("file", help="CSV、Excel（.xlsx）或 JSON 导出文件（列名见 README“Importing official notices”）")
     p.add_argument("--data", default=str(ROOT / "data"), help="数据目录（默认 data/），记录写入其中的 demands/")
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入文件")
     p.set_defaults(func=cmd_import)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from build_tools import cli
-from build_tools.notices import CellError, import_notices, parse_budget, parse_date, record_id
+from build_tools.notices import CellError, NoticeFileError, import_notices, parse_budget, parse_date, record_id
 from build_tools.safeyaml import load_bytes
 from build_tools.validate import validate_tree
 
@@ -200,3 +200,32 @@ def test_ids_are_stable_and_distinct():
     assert record_id("沪采〔2026〕12号", "") != record_id("苏采〔2026〕12号", "")
     assert record_id(None, "https://example.com/n/1") == record_id(None, "https://example.com/n/1")
     assert record_id(None, "https://example.com/n/1").startswith("dm-")
+
+
+def test_excel_export_with_date_and_number_cells(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["QP-2026-020", "Excel 导出的公告", "采购公告", "上海市", "上海市", "青浦区", None, "环境监测", 300000.0,
+                  "青浦示例管委会", dt.datetime(2026, 10, 1), dt.date(2026, 12, 1), None, None, None, None])
+    sheet.append(["QP-2026-021", "日期写错", "采购公告", "上海市", "上海市", None, None, "环境监测", "三十万",
+                  "青浦示例管委会", "2026-10-32", None, None, None, None, None])
+    source = tmp_path / "n.xlsx"
+    book.save(source)
+    report = import_notices(source, tmp_path / "data")
+    assert report.added == [("第 2 行", "dm-qp-2026-020")]
+    data = load_bytes((tmp_path / "data/demands/dm-qp-2026-020.yaml").read_bytes()).data
+    assert (data["budget"], data["publish_date"], data["deadline"]) == ({"amount": 300000}, "2026-10-01", "2026-12-01")
+    assert report.rejected == [("第 3 行", [
+        "预算“三十万”不是有效金额，应为数字，可带“元”或“万元”，例如 300000 或 30万",
+        "发布日期“2026-10-32”不是有效日期，应为 YYYY-MM-DD，例如 2025-03-01"])]
+
+
+def test_damaged_excel_file_is_refused(tmp_path):
+    source = tmp_path / "n.xlsx"
+    source.write_bytes(b"not a zip")
+    with pytest.raises(NoticeFileError, match="无法读取 Excel 文件"):
+        import_notices(source, tmp_path / "data")
