@@ -17,6 +17,7 @@ import io
 import json
 import re
 import sys
+from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -230,8 +231,8 @@ def parse_money(text: str, title: str, default_unit: str = "元") -> int | float
     m = _MONEY.match(_clean(text))
     if not m:
         raise CellError(f"{title}“{text}”不是有效金额，应为数字，可带“元”或“万元”，例如 300000 或 30万")
-    value = float(m[1]) * _UNITS[m[2] or default_unit]
-    return int(value) if value == int(value) else round(value, 2)
+    value = Decimal(m[1]) * _UNITS[m[2] or default_unit]  # exact: 1.15万 is 11500, not 11499.999…
+    return int(value) if value == value.to_integral_value() else float(round(value, 2))
 
 
 def parse_budget(row: dict[str, str]) -> dict[str, int | float] | None:
