@@ -79,3 +79,16 @@ def test_budget_range_must_not_go_backwards(tmp_path):
     _, problems = validate_tree(data)
     assert [(p.field, p.message) for p in problems] == [
         ("budget.max", "「预算上限」（500000 元）不能低于「预算下限」（800000 元）")]
+
+
+def test_feed_is_the_same_on_every_build_date(fixture):
+    from build_tools.render.demands import feed, newest_first
+    demands = newest_first(fixture.of("demand"))
+    config = {"site_url": "https://x.example/sub"}  # no trailing slash: one is added
+    first = feed(demands, BuildContext(DEMANDS, today=dt.date(2026, 11, 25), config=config))
+    later = feed(demands, BuildContext(DEMANDS, today=dt.date(2027, 3, 1), config=config))
+    assert first == later
+    assert b"<id>https://x.example/sub/demands/d08/</id>" in first
+    # without a site URL: links relative to the feed, ids as URNs
+    local = feed(demands, BuildContext(DEMANDS, today=dt.date(2026, 11, 25)))
+    assert b'href="d08/"' in local and b"<id>urn:tp-platform:demand:d08</id>" in local

@@ -86,10 +86,10 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                                           "types": agencies[a].data["business_types"]}
                                          for a in it["facts"].matches]))
         yield from attached_files(rec, f"{SECTIONS['demand']}/{rec.id}", field="attachments")
-    yield Output(FEED, feed(demands, facts, ctx))
+    yield Output(FEED, feed(demands, ctx))
 
 
-def feed(demands: list[Record], facts: dict[str, DemandFacts], ctx: BuildContext) -> bytes:
+def feed(demands: list[Record], ctx: BuildContext) -> bytes:
     """Newest demands as Atom; absolute links when the site URL is known (feed readers need them)."""
     site = ctx.config.get("site_url") or ""
     site = site if not site or site.endswith("/") else site + "/"
@@ -98,9 +98,9 @@ def feed(demands: list[Record], facts: dict[str, DemandFacts], ctx: BuildContext
     for rec in demands[:FEED_SIZE]:
         d = rec.data
         link = here + f"{rec.id}/"
+        # only record fields: an entry must not change from one nightly build to the next
         summary = "｜".join([d["notice_type"], region_text(d["region"]), d["demand_type"],
-                            f"预算 {budget_text(d.get('budget'))}", f"截止 {d.get('deadline', '未定')}",
-                            facts[rec.id].status])
+                            f"预算 {budget_text(d.get('budget'))}", f"截止 {d.get('deadline', '未定')}"])
         if d.get("description"):
             summary += "\n" + d["description"]
         entries.append(Entry(id=link if site else f"urn:tp-platform:demand:{rec.id}", title=d["title"], link=link,
