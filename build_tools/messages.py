@@ -51,7 +51,10 @@ def title_of(root: dict, path: list[Any], registry) -> str:
             schema = schema.get("items", {}) if isinstance(schema.get("items"), dict) else {}
         else:
             schema = schema.get("properties", {}).get(part, {})
-        title = schema.get("title", title if isinstance(part, int) else "")
+        if "$ref" in schema and "title" not in schema and resolver is not None:  # a leaf that is only a $ref
+            title = resolver.lookup(schema["$ref"]).contents.get("title", title if isinstance(part, int) else "")
+        else:
+            title = schema.get("title", title if isinstance(part, int) else "")
     return title
 
 
