@@ -11,9 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-import yaml
-
-from .formspec import Field, fields_of
+from .formspec import Field, fields_of, yaml_text
 from .schemas import SCHEMA_DIR, Kind, load_kinds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,15 +60,8 @@ def form_of(kind: Kind, schema_dir: Path = SCHEMA_DIR) -> dict:
     }
 
 
-class _Dumper(yaml.SafeDumper):
-    """Multi-line text as literal blocks, so the generated forms read like hand-written ones."""
-
-
-_Dumper.add_representer(str, lambda d, s: d.represent_scalar("tag:yaml.org,2002:str", s, style="|" if "\n" in s else None))
-
-
 def render(kind: Kind, schema_dir: Path = SCHEMA_DIR) -> str:
-    return HEADER + yaml.dump(form_of(kind, schema_dir), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    return HEADER + yaml_text(form_of(kind, schema_dir))
 
 
 def write_forms(out_dir: Path = FORM_DIR, schema_dir: Path = SCHEMA_DIR) -> list[Path]:

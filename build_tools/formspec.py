@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .schemas import SCHEMA_DIR, Kind, load_kinds, registry
 
 SEPARATOR = " | "                     # between the columns of one table row
@@ -164,6 +166,27 @@ def fields_of(kind: Kind, schema_dir: Path = SCHEMA_DIR) -> list[Field]:
 
 def kind_fields(kind_name: str, schema_dir: Path = SCHEMA_DIR) -> list[Field]:
     return fields_of(load_kinds(schema_dir)[kind_name], schema_dir)
+
+
+# --- writing YAML ----------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    """Reads like a hand-written record: multi-line text as literal blocks, dates unquoted
+    (the loader keeps dates as ISO text either way)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _ISO_DATE.match(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_Dumper.add_representer(str, _represent_str)
+
+
+def yaml_text(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
 # --- turning typed text into values ------------------------------------------

@@ -15,14 +15,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from .formspec import Field, FormError, build_record, fields_of
+from . import messages
+from .context import ROOT
+from .formspec import Field, FormError, build_record, fields_of, yaml_text
 from .forms import FORM_KINDS
 from .load import display_path, kind_of
 from .problems import Problem
-from . import messages
-from .context import ROOT
 from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
 from .validate import validate_tree
 
@@ -136,10 +134,6 @@ def to_record(answers: dict[str, str], kind: Kind, schema_dir: Path = SCHEMA_DIR
     return build_record(fields, values, kind), errors
 
 
-def dump(record: dict) -> str:
-    return yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
-
-
 def intake(body: str, data_root: Path, kind_name: str | None = None, schema_dir: Path = SCHEMA_DIR) -> Result:
     """Parse, write and validate. On failure nothing under data_root is changed."""
     kinds = load_kinds(schema_dir)
@@ -154,7 +148,7 @@ def intake(body: str, data_root: Path, kind_name: str | None = None, schema_dir:
     if errors or result.path is None:  # cannot write it: still report every schema problem at once
         result.errors = errors + explain(schema_problems(kind, record, schema_dir), fields)
         return result
-    result.errors = write_checked(result.path, dump(record), data_root, kind, kinds, fields)
+    result.errors = write_checked(result.path, yaml_text(record), data_root, kind, kinds, fields)
     return result
 
 

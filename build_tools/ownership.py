@@ -71,6 +71,8 @@ def load_owners(data_root: Path, schema_dir: Path = SCHEMA_DIR) -> tuple[Owners 
     problems = []
     for error in checker.iter_errors(parsed.data):
         fpath, zh, en = messages.explain(error, schema, reg)
+        if "propertyNames" in error.absolute_schema_path:  # a bad key: point at the key itself
+            fpath = [*fpath, error.instance]
         pointer = messages.pointer(fpath)
         line = next((parsed.lines[p] for p in (pointer, pointer.rsplit("/", 1)[0]) if p in parsed.lines), 1)
         problems.append(Problem(shown, line, messages.field_path(fpath), zh, en))

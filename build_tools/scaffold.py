@@ -14,8 +14,8 @@ from typing import Any, TextIO
 
 from . import messages
 from .context import ROOT
-from .formspec import Field, FormError, build_record, convert_row, fields_of
-from .intake import write_checked, dump, record_path
+from .formspec import Field, FormError, build_record, convert_row, fields_of, yaml_text
+from .intake import record_path, write_checked
 from .load import display_path
 from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
 
@@ -120,7 +120,7 @@ def scaffold(kind_name: str, stdin: TextIO, stdout: TextIO, data_root: Path,
         return None, ["编号不完整，无法确定文件位置"]
     if path.exists():
         return None, [f"{display_path(path)} 已存在；修改现有记录请直接编辑该文件"]
-    return path, write_checked(path, dump(record), data_root, kind, kinds, fields)
+    return path, write_checked(path, yaml_text(record), data_root, kind, kinds, fields)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
