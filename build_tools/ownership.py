@@ -143,10 +143,12 @@ def check(author: str, files: list[Path], data_root: Path, owners: Owners,
     return [decide(author, f, data_root, owners, existed) for f in files]
 
 
-def git_existed(base: str | None) -> Callable[[Path], bool]:
-    """`path` exists in git revision `base`; without a base nothing counts as pre-existing."""
+def existed_before(base: str | None, changed: list[Path]) -> Callable[[Path], bool]:
+    """Was `path` there before this change? With `base`: is it in that git revision. Without: is it on disk
+    and not itself among the changed files (a best guess for local runs; CI always passes --base)."""
     if not base:
-        return lambda path: False
+        touched = {p.resolve() for p in changed}
+        return lambda path: path.exists() and path.resolve() not in touched
     top = Path(subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True,
                               check=True).stdout.strip())
 
@@ -163,7 +165,8 @@ def cmd_check_ownership(args: argparse.Namespace) -> int:
         print(p, file=sys.stderr)
     if owners is None:
         return 2
-    decisions = check(args.author, [Path(f) for f in args.changed], root, owners, git_existed(args.base))
+    changed = [Path(f) for f in args.changed]
+    decisions = check(args.author, changed, root, owners, existed_before(args.base, changed))
     denied = [d for d in decisions if not d.allowed]
     for d in decisions:
         if args.format == "github" and not d.allowed:

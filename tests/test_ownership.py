@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.ownership import check, decide, load_owners
+from build_tools.ownership import check, decide, existed_before, load_owners
 from conftest import MINI, ROOT
 
 OWNERS = """\
@@ -147,3 +147,14 @@ def test_cli_with_git_base(tmp_path):
     assert denied.returncode == 1
     assert denied.stdout.strip() == "✗ 拒绝 data/reviews/enterprise/er-0001.yaml：已发布的评价只有维护者可以修改或删除"
     assert run("eco-admin", "data/reviews/enterprise/er-0001.yaml").returncode == 0
+
+
+def test_without_base_files_on_disk_and_untouched_count_as_existing(data, owners):
+    project = data / "agencies/demo-beta/projects/demo-beta-2099-001.yaml"
+    project.write_text("id: demo-beta-2099-001\n", encoding="utf-8")
+    existed = existed_before(None, [project])
+    assert existed(data / "agencies/demo-beta/agency.yaml") and not existed(project)
+    owners = load_owners(data)[0]
+    unowned = type(owners)(owners.maintainers, {"demo-alpha": owners.agencies["demo-alpha"]})
+    assert decide("carol", project, data, unowned, existed).reason == \
+        "机构“demo-beta”尚未登记账号，只有维护者可以修改；请联系维护者在 data/owners.yaml 中登记"
