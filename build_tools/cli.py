@@ -5,9 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from .context import ROOT
+from .problems import Problem
 from .validate import by_file, validate_tree
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA = ROOT / "data"
 
 
 def _data_root(paths: list[Path]) -> tuple[Path, list[Path] | None]:
@@ -34,12 +36,23 @@ def _find_root(path: Path) -> Path:
     return DEFAULT_DATA
 
 
+def github_annotation(p: Problem) -> str:
+    """A GitHub Actions workflow command: shown on the PR's changed line."""
+    def esc(value: str, prop: bool = False) -> str:
+        value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+    where = f"file={esc(p.file, True)}" + (f",line={p.line}" if p.line else "")
+    title = f",title={esc('字段 ' + p.field, True)}" if p.field else ""
+    gloss = f" ({p.english})" if p.english else ""
+    return f"::error {where}{title}::{esc(p.message + gloss)}"
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     root, files = _data_root([Path(p) for p in args.paths])
     dataset, problems = validate_tree(root, files)
     for file, items in by_file(problems).items():
         for p in items:
-            print(p)
+            print(github_annotation(p) if args.format == "github" else p)
     if problems:
         print(f"\n发现 {len(problems)} 个问题，涉及 {len(by_file(problems))} 个文件。"
               f"（{len(problems)} problem(s) in {len(by_file(problems))} file(s)）", file=sys.stderr)
@@ -53,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="校验记录 (validate records)")
     p.add_argument("paths", nargs="*", help="数据目录，或其中的文件/子目录（默认 data/）")
+    p.add_argument("--format", choices=("text", "github"), default="text",
+                   help="输出格式：text（默认）或 github（::error 注释，显示在 PR 的对应行）")
     p.set_defaults(func=cmd_validate)
     for register in COMMANDS:
         register(sub)
@@ -61,8 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands defined in other modules add themselves here: each is `register(subparsers)`.
 def _commands() -> list:
-    from . import generate, notices
-    return [generate.register, notices.register]
+    from . import forms, generate, intake, notices, ownership, scaffold
+    return [generate.register, notices.register, forms.register, intake.register, ownership.register,
+            scaffold.register]
 
 
 COMMANDS: list = _commands()

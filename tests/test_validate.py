@@ -94,7 +94,9 @@ def test_missing_local_file_and_path_traversal(data_copy):
     edit(data_copy / "agencies/demo-alpha/agency.yaml",
          lambda d: d["files"].extend([{"title": "缺失", "url": "files/none.pdf"},
                                       {"title": "越界", "url": "files/../../secret.txt"}]))
-    found = {p.field: p.message for p in problems_of(data_copy)}
+    found: dict[str, str] = {}
+    for p in problems_of(data_copy):  # a field may have several problems: keep them all
+        found[p.field] = found.get(p.field, "") + p.message
     assert "不存在" in found["files[1].url"]
     assert "不得包含 .." in found["files[2].url"]
 

@@ -1,0 +1,204 @@
+"""`python -m build_tools intake ISSUE_BODY_FILE`: an issue-form submission -> a validated YAML record.
+
+GitHub renders a submitted form as markdown: one "### <label>" heading per field,
+then the answer ("_No response_" when left empty). We map labels back to fields
+(formspec, the same code that generated the form), normalise the text, write the
+record where its kind lives, and check it with the real loader and validator.
+On any problem the file is put back as it was and every problem is reported in
+Chinese, naming the form field, so the bot can comment it on the issue.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import messages
+from .context import ROOT
+from .formspec import Field, FormError, build_record, fields_of, yaml_text
+from .forms import FORM_KINDS
+from .load import display_path, kind_of
+from .problems import Problem
+from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
+from .validate import validate_tree
+
+NO_RESPONSE = "_No response_"
+_HEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
+
+
+@dataclass
+class Result:
+    kind: str
+    record: dict | None = None
+    path: Path | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def parse_body(body: str) -> dict[str, str]:
+    """Markdown of a submitted issue form -> {label: answer}; empty answers become ""."""
+    body = body.replace("\r\n", "\n").lstrip("\ufeff")
+    parts = _HEADING.split(body)
+    answers = {}
+    for label, text in zip(parts[1::2], parts[2::2]):
+        text = text.strip()
+        answers[label.strip()] = "" if text == NO_RESPONSE else text
+    return answers
+
+
+def guess_kind(answers: dict[str, str], kinds: dict[str, Kind], schema_dir: Path = SCHEMA_DIR) -> str | None:
+    """The form whose labels match the headings best (issue edited without its label, local runs)."""
+    best, score = None, 0
+    for name in FORM_KINDS:
+        labels = {f.label for f in fields_of(kinds[name], schema_dir)}
+        hits = len(labels & answers.keys()) - len(answers.keys() - labels)
+        if hits > score:
+            best, score = name, hits
+    return best
+
+
+def record_path(kind: Kind, record: dict, root: Path, kinds: dict[str, Kind]) -> Path | None:
+    """Where a record of `kind` lives, from its glob: the id fills its own `*`; an enclosing
+    record's `*` (a project inside its agency's folder) comes from the field that refers to it."""
+    parts = list(Path(kind.glob).parts)
+    rid = record.get("id")
+    if not _is_id(rid):
+        return None
+    own = len(parts) - (2 if kind.id_from == "parent" else 1)
+    parts[own] = parts[own].replace("*", rid)
+    for i, part in enumerate(parts):
+        if "*" not in part:
+            continue
+        prefix = "/".join(parts[: i + 1])
+        owner = next((k for k in kinds.values() if k.glob.startswith(prefix + "/") and k.id_from == "parent"), None)
+        ref = next((f for f, target in kind.refs if owner and target == owner.name), None)
+        value = record.get(ref) if ref else None
+        if not _is_id(value):
+            return None
+        parts[i] = part.replace("*", value)
+    return root.joinpath(*parts)
+
+
+def _is_id(value: object) -> bool:
+    """Only well-formed ids become path parts (no '..', no '/')."""
+    pattern = registry(SCHEMA_DIR).resolver().lookup("common.schema.json#/$defs/id").contents["pattern"]
+    return isinstance(value, str) and re.search(pattern, value) is not None
+
+
+def schema_problems(kind: Kind, record: dict, schema_dir: Path = SCHEMA_DIR) -> list[Problem]:
+    """Schema check of a record not written anywhere yet (same validator and messages as load.py)."""
+    out = []
+    for error in validator(kind.name, schema_dir).iter_errors(record):
+        fpath, zh, en = messages.explain(error, kind.schema, registry(schema_dir))
+        out.append(Problem("", 0, messages.field_path(fpath), zh, en))
+    return sorted(set(out))
+
+
+def _place(problem: Problem, fields: list[Field]) -> tuple[int, int, str]:
+    """(form position, table row, label) of the form field a problem is about:
+    'contacts[0].phone' -> row 1 of 「联系人」; 'registered_address.city' -> 「注册地址·市」."""
+    order = {f.key: i for i, f in enumerate(fields)}
+    by_key = {f.key: f for f in fields}
+    m = re.match(r"^(\w+)\[(\d+)\]", problem.field)
+    if m and m[1] in by_key:
+        f = by_key[m[1]]
+        row = int(m[2]) + 1 if f.conv == "table" else 0
+        return order[f.key], row, f"「{f.label}」第 {row} 行" if row else f"「{f.label}」"
+    if problem.field in by_key:
+        return order[problem.field], 0, f"「{by_key[problem.field].label}」"
+    group = next((f for f in fields if f.key.startswith(problem.field + ".")), None)
+    return (order[group.key], 0, f"「{group.group}」") if group and problem.field else (-1, 0, "")
+
+
+def explain(problems: list[Problem], fields: list[Field]) -> list[str]:
+    """Problems as sentences that start with the form field's label, in form order."""
+    out = []
+    for p in problems:
+        pos, row, label = _place(p, fields)
+        text = p.message if not label or (not row and p.message.startswith(label)) else f"{label}：{p.message}"
+        out.append((pos, row, text))
+    return [text for _, _, text in sorted(out)]
+
+
+def to_record(answers: dict[str, str], kind: Kind, schema_dir: Path = SCHEMA_DIR) -> tuple[dict, list[str]]:
+    fields = fields_of(kind, schema_dir)
+    values, errors = {}, []
+    for f in fields:
+        try:
+            values[f.key] = f.convert(answers.get(f.label, ""))
+        except FormError as exc:
+            errors.append(f"「{f.label}」{exc}")
+    known = {f.label for f in fields}
+    errors += [f"表单中有无法识别的栏目「{label}」，请不要修改栏目标题" for label in answers if label not in known]
+    return build_record(fields, values, kind), errors
+
+
+def intake(body: str, data_root: Path, kind_name: str | None = None, schema_dir: Path = SCHEMA_DIR) -> Result:
+    """Parse, write and validate. On failure nothing under data_root is changed."""
+    kinds = load_kinds(schema_dir)
+    answers = parse_body(body)
+    kind_name = kind_name or guess_kind(answers, kinds, schema_dir)
+    if kind_name not in kinds:
+        return Result(kind_name or "", errors=["无法识别表单类型：请使用平台提供的议题表单提交，不要修改栏目标题"])
+    kind = kinds[kind_name]
+    record, errors = to_record(answers, kind, schema_dir)
+    result = Result(kind_name, record, record_path(kind, record, data_root, kinds))
+    fields = fields_of(kind, schema_dir)
+    if errors or result.path is None:  # cannot write it: still report every schema problem at once
+        result.errors = errors + explain(schema_problems(kind, record, schema_dir), fields)
+        return result
+    result.errors = write_checked(result.path, yaml_text(record), data_root, kind, kinds, fields)
+    return result
+
+
+def write_checked(path: Path, text: str, root: Path, kind: Kind, kinds: dict[str, Kind], fields: list[Field]) -> list[str]:
+    if kind_of(path.resolve(), root.resolve(), kinds) is not kind:
+        return ["编号中含有不允许的字符，无法确定文件位置"]
+    before = path.read_bytes() if path.exists() else None
+    created = [p for p in reversed(path.parents) if not p.exists()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    _, problems = validate_tree(root, [path])
+    if problems:  # put everything back as it was: only valid records reach the PR
+        if before is None:
+            path.unlink()
+            for folder in reversed(created):
+                folder.rmdir()
+        else:
+            path.write_bytes(before)
+    return explain(problems, fields)
+
+
+def comment(result: Result, shown: str) -> str:
+    """The Chinese comment the bot posts on the issue."""
+    if result.errors:
+        items = "\n".join(f"- {e}" for e in result.errors)
+        return (f"⚠️ 表单内容未通过检查，共 {len(result.errors)} 个问题：\n\n{items}\n\n"
+                "请点击议题右上角“…”→“Edit”修改对应栏目并保存，机器人会自动重新检查。您填写的原文仍保留在本议题中。")
+    return f"✅ 表单已转换为数据文件 `{shown}` 并通过校验，已创建/更新合并请求，等待管理员审核。"
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    body = Path(args.body).read_text(encoding="utf-8-sig")
+    root = Path(args.data) if args.data else ROOT / "data"
+    result = intake(body, root, args.kind)
+    shown = display_path(result.path) if result.path else ""
+    if args.comment:
+        Path(args.comment).write_text(comment(result, shown), encoding="utf-8")
+    for error in result.errors:
+        print(error, file=sys.stderr)
+    if result.errors:
+        print(f"\n共 {len(result.errors)} 个问题，未写入文件。", file=sys.stderr)
+        return 1
+    print(shown)
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("intake", help="议题表单 → YAML 记录 (issue form body to record)")
+    p.add_argument("body", help="议题正文（Markdown）文件")
+    p.add_argument("--kind", choices=sorted(FORM_KINDS), help="记录类别（默认按栏目标题识别）")
+    p.add_argument("--data", help="数据目录（默认 data/）")
+    p.add_argument("--comment", help="把给议题的中文回复写入此文件")
+    p.set_defaults(func=cmd_intake)
