@@ -142,7 +142,7 @@ def test_json_export_with_numbers_and_attachment_list(tmp_path):
     assert data["attachments"] == [{"title": "询价函", "kind": "公告", "url": "https://example.com/js7.pdf"}]
     labels = {label: reasons for label, reasons in report.rejected}
     assert any("「标题」内容太短" in r for r in labels["第 2 条"])
-    assert "格式不正确：全称，例如 天津市、河北省、浙江省。（现为“江苏”）" in labels["第 2 条"]
+    assert "「省级行政区」格式不正确：全称，例如 天津市、河北省、浙江省。（现为“江苏”）" in labels["第 2 条"]
     assert labels["第 3 条"] == ["应为一组“字段: 值”（JSON 对象）"]
 
 

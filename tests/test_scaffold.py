@@ -62,7 +62,8 @@ def test_table_rows_are_checked_one_by_one(data_copy):
     # Each answer was fine alone, but the record is not: min > max budget is allowed by the schema,
     # a deadline before the publish date is not. Nothing is written.
     assert path == data_copy / "demands/dm-0900.yaml" and not path.exists()
-    assert errors == ["「截止日期」（2026-01-01）不能早于「发布日期」（2026-01-05）"]
+    assert errors == ["「预算（元）·预算上限（元）」：「预算上限」（50000 元）不能低于「预算下限」（100000 元）",
+                      "「截止日期」（2026-01-01）不能早于「发布日期」（2026-01-05）"]
 
 
 def test_cli_reads_stdin(data_copy):
