@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from ..model import Dataset
 from ..context import BuildContext
-from . import demands, qa_index
+from . import demands, qa_index, scoring
 
 Step = Callable[[Dataset, BuildContext], Any]
 
@@ -17,6 +17,7 @@ Step = Callable[[Dataset, BuildContext], Any]
 STEPS: list[tuple[str, Step]] = [
     ("qa_index", qa_index.step),
     ("demands", demands.demand_facts),
+    ("scores", scoring.compute),
 ]
 
 
