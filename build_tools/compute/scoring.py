@@ -93,7 +93,7 @@ def check_config(cfg: Any) -> list[str]:
         out.append("企业评价 prior_strength 须为非负数")
     if not (isinstance(ent.get("window_years"), int) and ent["window_years"] >= 1):
         out.append("企业评价 window_years 须为正整数")
-    known = set(_dimension_titles())
+    known = set(dimension_titles())
     dims = ent.get("dimensions") or {}
     if not dims or set(dims) - known or not all(_number(w) for w in dims.values()) or sum(dims.values()) <= 0:
         out.append(f"企业评价 dimensions 须为 {', '.join(sorted(known))} 中的分项及非负权重")
@@ -107,7 +107,7 @@ def check_config(cfg: Any) -> list[str]:
     return out
 
 
-def _dimension_titles() -> dict[str, str]:
+def dimension_titles() -> dict[str, str]:
     props = load_kinds()["enterprise_review"].schema["properties"]["scores"]["properties"]
     return {k: v["title"] for k, v in props.items()}
 
@@ -383,7 +383,7 @@ def enterprise_part(present: list[Agency], projects: list[Project], reviews: lis
                     cfg: dict, year: int, as_of: dt.date) -> dict[str, Part]:
     part_cfg = cfg["parts"]["enterprise"]
     dims, k = part_cfg["dimensions"], part_cfg["prior_strength"]
-    titles = _dimension_titles()
+    titles = dimension_titles()
     first = year - part_cfg["window_years"] + 1
     by_id = {p.id: p for p in projects}
     window = [r for r in reviews if first <= r.date.year and r.date <= as_of]

@@ -7,6 +7,7 @@ from typing import Iterable
 from ..context import BuildContext
 from ..model import Dataset, Record
 from . import Output
+from .evaluation import score_context
 from .html import page
 from .links import base_for, page_path
 
@@ -37,7 +38,8 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         yield Output(path, page(agency.data["name"], "agency.html", base=base_for(path),
                                 description=agency.data.get("service_scope", ""),
                                 agency=agency.data, projects=[p.data for p in projects[agency.id]],
-                                qualifications=qualification_rows(agency, ctx), today=ctx.today))
+                                qualifications=qualification_rows(agency, ctx), today=ctx.today,
+                                **score_context(ctx, agency.id)))
         yield from attached_files(agency, f"agencies/{agency.id}")
 
 
