@@ -282,6 +282,12 @@ class Scores:
     """ctx.computed["scores"]: per-year ranked scores plus the config they were computed from."""
     config: dict[str, Any]
     by_year: dict[int, list[AgencyScore]] = field(default_factory=dict)
+    _by_agency: dict[str, list[AgencyScore]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for year in self.years():
+            for s in self.by_year[year]:
+                self._by_agency.setdefault(s.agency, []).append(s)
 
     def years(self) -> list[int]:
         return sorted(self.by_year)
@@ -291,7 +297,8 @@ class Scores:
         return list(self.by_year.get(year, []))
 
     def history(self, agency_id: str) -> list[AgencyScore]:
-        return [s for y in self.years() for s in self.by_year[y] if s.agency == agency_id]
+        """The agency's scores, oldest year first."""
+        return list(self._by_agency.get(agency_id, []))
 
     def latest(self, agency_id: str) -> AgencyScore | None:
         found = self.history(agency_id)
@@ -313,7 +320,8 @@ def score_all(dataset: Dataset, cfg: dict[str, Any], today: dt.date) -> Scores:
     projects: list[Project] = views(dataset, "project")
     ereviews: list[EnterpriseReview] = views(dataset, "enterprise_review")
     mreviews: list[ManagementReview] = views(dataset, "management_review")
-    scores = Scores(cfg)
+    own_projects, own_mreviews = _group(projects), _group(mreviews)
+    by_year: dict[int, list[AgencyScore]] = {}
     for year in data_years(projects, ereviews, mreviews, today):
         as_of = min(dt.date(year, 12, 31), today)
         present = [a for a in agencies if a.registered_on <= as_of]
@@ -322,15 +330,23 @@ def score_all(dataset: Dataset, cfg: dict[str, Any], today: dt.date) -> Scores:
         enterprise = enterprise_part(present, projects, ereviews, cfg, year, as_of)
         rows = []
         for a in present:
-            own = [p for p in projects if p.agency == a.id and p.start_date <= as_of]
+            own = [p for p in own_projects[a.id] if p.start_date <= as_of]
             parts = {
                 "objective": objective_part(Facts(a, records[a.id], own, year, as_of), cfg),
                 "enterprise": enterprise[a.id],
-                "management": management_part(a.id, mreviews, cfg, year),
+                "management": management_part(own_mreviews[a.id], cfg, year),
             }
             rows.append(combine(a, year, as_of, parts, cfg))
-        scores.by_year[year] = rank(rows)
-    return scores
+        by_year[year] = rank(rows)
+    return Scores(cfg, by_year)
+
+
+def _group(items: list) -> dict[str, list]:
+    """Records by the agency they belong to."""
+    grouped: dict[str, list] = defaultdict(list)
+    for item in items:
+        grouped[item.agency].append(item)
+    return grouped
 
 
 def data_years(projects, ereviews, mreviews, today: dt.date) -> list[int]:
@@ -379,6 +395,11 @@ def countable(review: EnterpriseReview, by_id: dict[str, Project]) -> bool:
     return proj is not None and proj.agency == review.agency and proj.client == review.enterprise
 
 
+def per_enterprise(ents: dict[str, list[EnterpriseReview]], value: Callable[[EnterpriseReview], float]) -> float:
+    """Mean over enterprises of each enterprise's mean `value`: every client counts once, however often it rated."""
+    return _mean([_mean([value(r) for r in rs]) for rs in ents.values()])
+
+
 def enterprise_part(present: list[Agency], projects: list[Project], reviews: list[EnterpriseReview],
                     cfg: dict, year: int, as_of: dt.date) -> dict[str, Part]:
     part_cfg = cfg["parts"]["enterprise"]
@@ -396,7 +417,7 @@ def enterprise_part(present: list[Agency], projects: list[Project], reviews: lis
             ignored[r.agency] += 1
     present_ids = {a.id for a in present}
     ent_means = {a: {e: _mean([review_score(r, dims) for r in rs]) for e, rs in ents.items()}
-                 for a, ents in grouped.items() if a in present_ids}
+                 for a, ents in grouped.items() if a in present_ids}  # agency -> enterprise -> mean
     all_means = [m for ents in ent_means.values() for m in ents.values()]
     mu = _mean(all_means) if all_means else None
     span = f"{first}–{year} 年度" if first < year else f"{year} 年度"
@@ -412,8 +433,8 @@ def enterprise_part(present: list[Agency], projects: list[Project], reviews: lis
         shrunk = (k * mu + n * m) / (k + n)
         ents = grouped[a.id]
         criteria = tuple(
-            Criterion(d, titles[d], _mean([_mean([(r.scores[d] - 1) / 4 * 100 for r in rs]) for rs in ents.values()]),
-                      w, (f"平均 {_mean([_mean([r.scores[d] for r in rs]) for rs in ents.values()]):.2f}/5 分",))
+            Criterion(d, titles[d], per_enterprise(ents, lambda r, d=d: (r.scores[d] - 1) / 4 * 100), w,
+                      (f"平均 {per_enterprise(ents, lambda r, d=d: r.scores[d]):.2f}/5 分",))
             for d, w in dims.items())
         evidence = (
             f"{span}共 {n} 家企业的 {sum(len(rs) for rs in ents.values())} 条评价，先按企业取平均：企业平均 m = {m:.1f}",
@@ -425,9 +446,10 @@ def enterprise_part(present: list[Agency], projects: list[Project], reviews: lis
     return out
 
 
-def management_part(agency_id: str, reviews: list[ManagementReview], cfg: dict, year: int) -> Part:
+def management_part(reviews: list[ManagementReview], cfg: dict, year: int) -> Part:
+    """`reviews`: the agency's management reviews (any year)."""
     part_cfg = cfg["parts"]["management"]
-    mine = sorted((r for r in reviews if r.agency == agency_id and r.year == year), key=lambda r: (r.date, r.id))
+    mine = sorted((r for r in reviews if r.year == year), key=lambda r: (r.date, r.id))
     if not mine:
         return Part("management", part_cfg["title"], None, part_cfg["weight"], evidence=(f"{year} 年度无管理评价",))
     evidence = tuple(f"{r.reviewer}（{r.date}）：{_pts(r.score)} 分" + (f"；{r.findings}" if r.findings else "")

@@ -1,0 +1,47 @@
+"""Benchmark of the 综合评价 step: time `score_all` and the evaluation pages on generated datasets.
+
+    .venv/bin/python benchmarks/bench_scoring.py [N_AGENCIES ...]     (default: 100 500 2000)
+
+Prints, per size: records, scored agency-years, seconds for load+validate, scoring, rendering pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from build_tools.compute import scoring  # noqa: E402
+from build_tools.context import BuildContext  # noqa: E402
+from build_tools.generate import generate  # noqa: E402
+from build_tools.render import agencies, evaluation  # noqa: E402
+from build_tools.validate import validate_tree  # noqa: E402
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def run(n: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "data"
+        generate(root, n)
+        t0 = time.perf_counter()
+        dataset, problems = validate_tree(root)
+        assert not problems, problems[:3]
+        t1 = time.perf_counter()
+        scores = scoring.score_all(dataset, scoring.load_config(), TODAY)
+        t2 = time.perf_counter()
+        ctx = BuildContext(data_root=root, today=TODAY, computed={"scores": scores})
+        pages = list(evaluation.render(dataset, ctx)) + list(agencies.render(dataset, ctx))
+        t3 = time.perf_counter()
+        rows = sum(len(scores.for_year(y)) for y in scores.years())
+        print(f"{n:>5} agencies  {len(dataset):>6} records  {len(scores.years())} years  {rows:>6} agency-years  "
+              f"load+validate {t1 - t0:6.2f} s  scoring {t2 - t1:6.2f} s  "
+              f"render {len(pages):>5} pages {t3 - t2:6.2f} s")
+
+
+if __name__ == "__main__":
+    for size in [int(a) for a in sys.argv[1:]] or [100, 500, 2000]:
+        run(size)
