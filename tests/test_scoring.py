@@ -182,6 +182,8 @@ def test_default_config_on_mini_fixture_by_hand():
     #   total = (40*58.4 + 30*87.5) / 70 = 70.857 -> 70.9
     assert alpha[1].parts["enterprise"].score == pytest.approx(87.5)
     assert s.latest("demo-alpha").year == 2024
+    beta = s.latest("demo-beta")  # objective part only: shown, but no total / grade / rank
+    assert (beta.year, beta.total, beta.grade, beta.rank, beta.available) == (2024, None, None, None, ["objective"])
 
 
 def test_broken_config_is_refused(tmp_path):
@@ -234,3 +236,12 @@ def test_agency_page_shows_breakdown_and_index_links_latest_year():
     gamma = out["agencies/sc-gamma.md"]
     assert "<strong>数据不足</strong>" in gamma and gamma.count('<span class="tp-badge tp-badge-warn">无数据</span>') == 2
     assert '<a class="tp-latest" href="2024/">' in out["evaluation/index.md"]
+
+
+def test_agency_without_any_scored_year_says_so():
+    from build_tools.render.html import env
+    from build_tools.render.evaluation import config_view
+    empty = scoring.Scores(scoring.load_config(CONFIG))
+    html = env().get_template("agency_score.html").render(score=None, score_history=[], scoring=config_view(empty),
+                                                          base="../../")
+    assert "暂无综合评价" in html and "tp-score-parts" not in html

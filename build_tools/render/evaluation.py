@@ -9,7 +9,7 @@ from ..context import BuildContext
 from ..model import Dataset
 from . import Output
 from .html import page
-from .links import base_for
+from .links import base_for, url
 
 FOLDER = "evaluation"
 
@@ -23,10 +23,11 @@ def score_context(ctx: BuildContext, agency_id: str) -> dict[str, Any]:
     scores: scoring.Scores | None = ctx.computed.get("scores")
     if scores is None:
         return {"score": None, "score_history": [], "scoring": None}
-    return {"score": scores.latest(agency_id), "score_history": scores.history(agency_id), "scoring": view(scores)}
+    return {"score": scores.latest(agency_id), "score_history": scores.history(agency_id),
+            "scoring": config_view(scores)}
 
 
-def view(scores: scoring.Scores) -> dict[str, Any]:
+def config_view(scores: scoring.Scores) -> dict[str, Any]:
     """Config figures the templates show: part titles and weight shares (%), grade bands, missing rule."""
     cfg = scores.config
     parts = cfg["parts"]
@@ -65,7 +66,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     scores: scoring.Scores | None = ctx.computed.get("scores")
     if scores is None:
         return
-    shown = view(scores)
+    shown = config_view(scores)
     years = scores.years()
     summary = [{"year": y, "rows": scores.for_year(y), "grades": grade_counts(scores.for_year(y), shown["grades"])}
                for y in years]
@@ -77,6 +78,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         rows = item["rows"]
         yield Output(path, page(f"{item['year']} 年度综合评价排名", "evaluation_year.html", base=base_for(path),
                                 scoring=shown, year=item["year"], years=years, grades=item["grades"],
+                                agency_url=lambda agency_id: url("agency", agency_id),
                                 ranked=[r for r in rows if r.rank is not None],
                                 unranked=[r for r in rows if r.rank is None]))
     path = f"{FOLDER}/methodology.md"
