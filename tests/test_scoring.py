@@ -190,12 +190,16 @@ def test_broken_config_is_refused(tmp_path):
     cfg = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     cfg["parts"]["objective"]["criteria"]["quality"]["indicators"]["valid"]["points"] = 40
     cfg["parts"]["objective"]["criteria"]["quality"]["indicators"]["stars"] = {"points": 10}
+    cfg["parts"]["objective"]["criteria"]["disclosure"]["indicators"]["fields"]["fields"] = []
     cfg["grades"] = [{"grade": "A", "min": 50}, {"grade": "B", "min": 70}]
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
     with pytest.raises(scoring.ScoringConfigError) as err:
         scoring.load_config(path)
-    assert "未知指标 quality.stars" in str(err.value) and "grades 须按 min 从高到低排列" in str(err.value)
+    assert str(err.value).splitlines()[1:] == [
+        "指标 disclosure.fields 须列出 fields（计入填写率的选填字段）",
+        "未知指标 quality.stars（可用：" + ", ".join(scoring.INDICATORS) + "）",
+        "grades 须按 min 从高到低排列，且最后一档 min 为 0"]
     assert scoring.check_config(yaml.safe_load(scoring.DEFAULT_CONFIG.read_text(encoding="utf-8"))) == []
 
 

@@ -84,6 +84,8 @@ def check_config(cfg: Any) -> list[str]:
                 out.append(f"未知指标 {key}.{name}（可用：{', '.join(INDICATORS)}）")
             elif INDICATORS[f"{key}.{name}"].capped and not (_number(spec.get("cap")) and spec["cap"] > 0):
                 out.append(f"指标 {key}.{name} 须有正数 cap")
+            elif f"{key}.{name}" == "disclosure.fields" and not spec.get("fields"):
+                out.append("指标 disclosure.fields 须列出 fields（计入填写率的选填字段）")
         if sum(spec.get("points", 0) for spec in indicators.values()) != 100:
             out.append(f"客观评价指标 {key} 的各项 points 合计须为 100")
     if not parts["objective"].get("criteria"):
@@ -303,9 +305,6 @@ class Scores:
     def latest(self, agency_id: str) -> AgencyScore | None:
         found = self.history(agency_id)
         return found[-1] if found else None
-
-    def grade_label(self, grade: str | None) -> str:
-        return next((g.get("label", "") for g in self.config["grades"] if g["grade"] == grade), "")
 
 
 # ------------------------------------------------------------------------------------------ the step

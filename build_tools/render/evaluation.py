@@ -36,6 +36,7 @@ def config_view(scores: scoring.Scores) -> dict[str, Any]:
         "parts": [{"key": p, "title": parts[p]["title"], "share": parts[p]["weight"] / total_w * 100}
                   for p in scoring.PARTS],
         "grades": cfg["grades"],
+        "labels": {g["grade"]: g.get("label", "") for g in cfg["grades"]},
         "min_parts": cfg["missing"]["min_parts"],
         "title": cfg.get("title", "综合评价方案"),
     }
