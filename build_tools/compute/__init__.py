@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from ..model import Dataset
 from ..context import BuildContext
-from . import demands, qa_index, scoring
+from . import demands, qa_index, scoring, stats
 
 Step = Callable[[Dataset, BuildContext], Any]
 
@@ -18,6 +18,7 @@ STEPS: list[tuple[str, Step]] = [
     ("qa_index", qa_index.step),
     ("demands", demands.demand_facts),
     ("scores", scoring.compute),
+    ("stats", stats.compute),   # annual statistics for every year with data (report, charts)
 ]
 
 

@@ -1,0 +1,268 @@
+"""Platform usage for a static site: who did what, where and when, as one table of events.
+
+A static site has no login and no server-side log of its own, so usage comes from two sources:
+
+(a) Agency-side (and bureau-side) edits: the git history of data/. Each added, modified or deleted
+    file is one operation; the path says which portal and module it belongs to (MODULES_BY_PATH),
+    the git status says which action (新增/编辑/删除; anything under files/ is 上传 or 删除).
+(b) Public-side views and downloads: web-server access logs in the combined format (nginx/Apache)
+    or an analytics CSV export, placed under data/usage/ (see README, “平台使用统计”).
+    The portal of a request is decided by a documented rule (`portal_of`), the module by its URL path.
+
+Every event is a row (date, portal, module, action, count, source); the annual report aggregates them.
+Missing input is kept distinct from zero: `UsageInput` records which sources were available.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pandas as pd
+
+from ..gitlog import Change, history, repo_root
+
+PORTALS = ("企业端", "机构端", "管理端")
+ACTIONS = ("查看", "下载", "新增", "编辑", "删除", "上传")
+COLUMNS = ["date", "portal", "module", "action", "count", "source"]
+
+# --- (a) git history of data/ ------------------------------------------------------------------
+# (pattern on the path relative to data/, portal, module). First match wins; unmatched paths are not user actions.
+MODULES_BY_PATH: tuple[tuple[str, str, str], ...] = (
+    (r"^agencies/[^/]+/agency\.ya?ml$", "机构端", "基本信息"),
+    (r"^agencies/[^/]+/projects/", "机构端", "项目业绩"),
+    (r"^agencies/[^/]+/files/", "机构端", "文件"),
+    (r"^reviews/enterprise/", "企业端", "企业评价"),
+    (r"^demands/", "企业端", "需求信息"),
+    (r"^reviews/management/", "管理端", "综合评价"),
+    (r"^policies/", "管理端", "标准政策"),
+    (r"^courses/", "管理端", "绿色课堂"),
+    (r"^faq/", "管理端", "智能问答"),
+    (r"^experts/", "管理端", "专家库"),
+)
+GIT_ACTIONS = {"A": "新增", "M": "编辑", "D": "删除"}
+
+
+def git_event(change: Change, data_prefix: str) -> dict[str, Any] | None:
+    """One git file change as a usage event, or None when the file is not a user-edited record."""
+    if not change.path.startswith(data_prefix):
+        return None
+    rel = change.path[len(data_prefix):]
+    for pattern, portal, module in MODULES_BY_PATH:
+        if re.search(pattern, rel):
+            action = GIT_ACTIONS.get(change.status)
+            if action is None:
+                return None
+            if module == "文件" and action != "删除":
+                action = "上传"  # a new or replaced attachment is an upload
+            return {"date": change.date.date(), "portal": portal, "module": module, "action": action,
+                    "count": 1, "source": "git"}
+    return None
+
+
+def git_events(data_root: Path) -> tuple[list[dict[str, Any]], bool]:
+    """Events from the git history of `data_root`; the flag says whether any history was found."""
+    root = repo_root(data_root)
+    if root is None:
+        return [], False
+    changes = history(data_root)
+    prefix = str(data_root.resolve().relative_to(root.resolve())).replace("\\", "/")
+    prefix = "" if prefix == "." else prefix + "/"
+    events = [e for e in (git_event(c, prefix) for c in changes) if e is not None]
+    return events, bool(changes)
+
+
+# --- (b) access logs and analytics exports --------------------------------------------------------
+# nginx/Apache "combined": ip ident user [time] "request" status bytes "referer" "user-agent"
+COMBINED = re.compile(
+    r'^(?P<ip>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+)(?: [^"]*)?" '
+    r'(?P<status>\d{3}) \S+(?: "(?P<referer>[^"]*)" "(?P<agent>[^"]*)")?')
+BOT = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|monitor", re.I)
+DOWNLOAD_EXT = (".pdf", ".csv", ".xlsx", ".xls", ".json", ".zip", ".doc", ".docx")
+ASSET = re.compile(r"^/?(assets/|search/|sitemap|favicon|robots\.txt)|\.(css|js|map|png|jpe?g|gif|svg|ico|woff2?|ttf|webmanifest)$")
+OK_STATUS = {"200", "206", "304"}
+
+# URL path (after the site's base path) -> module. First match wins; the order keeps specific before general.
+MODULES_BY_URL: tuple[tuple[str, str], ...] = (
+    (r"^agencies/[^/]+/files/", "文件"),
+    (r"^agencies/$", "机构列表"),
+    (r"^agencies/[^/]+/", "基本信息"),
+    (r"^projects/", "项目业绩"),
+    (r"^(scores|evaluation)/", "综合评价"),
+    (r"^reviews/", "企业评价"),
+    (r"^demands/", "需求信息"),
+    (r"^policies/", "标准政策"),
+    (r"^courses/", "绿色课堂"),
+    (r"^qa/", "智能问答"),
+    (r"^experts/", "专家库"),
+    (r"^report/", "年度报告"),
+    (r"^opendata/", "开放数据"),
+    (r"^(index\.html)?$", "首页"),
+)
+
+
+@dataclass(frozen=True)
+class PortalRule:
+    """Which portal a public request belongs to (a static site has no login to tell us).
+
+    1. 管理端: the client address is in `admin_networks` (the bureau's office network);
+    2. 机构端: the referrer contains one of `agency_referrers` (agencies arrive from their pull request
+       or the repository's record pages, where they maintain their data);
+    3. 企业端: everything else (the public: enterprises looking for agencies).
+    Set in mkdocs.yml under extra.platform.usage; `base_path` is the site's path prefix on the server.
+    """
+    admin_networks: tuple[Any, ...] = ()
+    agency_referrers: tuple[str, ...] = ("/pull/", "/pulls", "/merge_requests")
+    base_path: str = "/"
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "PortalRule":
+        usage = config.get("usage", {}) or {}
+        nets = tuple(ipaddress.ip_network(n, strict=False) for n in usage.get("admin_networks", []))
+        refs = tuple(usage.get("agency_referrers", cls.agency_referrers))
+        base = "/" + str(usage.get("base_path", "/")).strip("/") + "/"
+        return cls(nets, refs, base.replace("//", "/"))
+
+    def portal(self, ip: str | None, referer: str | None) -> str:
+        if ip and self.admin_networks:
+            try:
+                addr = ipaddress.ip_address(ip)
+            except ValueError:
+                addr = None
+            if addr is not None and any(addr in net for net in self.admin_networks):
+                return "管理端"
+        if referer and any(r in referer for r in self.agency_referrers):
+            return "机构端"
+        return "企业端"
+
+    def relative(self, path: str) -> str | None:
+        """URL path relative to the site root (query and fragment dropped), or None outside the site."""
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(self.base_path):
+            return None
+        return path[len(self.base_path):]
+
+
+def module_of(rel_path: str) -> str:
+    for pattern, module in MODULES_BY_URL:
+        if re.search(pattern, rel_path):
+            return module
+    return "其他"
+
+
+def action_of(rel_path: str) -> str | None:
+    """查看 for pages, 下载 for data files and attachments, None for the site's own assets (not counted)."""
+    lower = rel_path.lower()
+    if ASSET.search(lower):
+        return None
+    return "下载" if lower.endswith(DOWNLOAD_EXT) else "查看"
+
+
+def request_event(rule: PortalRule, path: str, when: dt.date, ip: str | None = None,
+                  referer: str | None = None, count: int = 1, source: str = "log") -> dict[str, Any] | None:
+    rel = rule.relative(path)
+    if rel is None:
+        return None
+    action = action_of(rel)
+    if action is None:
+        return None
+    return {"date": when, "portal": rule.portal(ip, referer), "module": module_of(rel), "action": action,
+            "count": count, "source": source}
+
+
+def parse_log_line(line: str, rule: PortalRule) -> dict[str, Any] | None:
+    """One combined-format line as an event; None for unparseable lines, errors, non-GET, bots and assets."""
+    m = COMBINED.match(line)
+    if not m or m["method"] not in ("GET", "HEAD") or m["status"] not in OK_STATUS:
+        return None
+    if BOT.search(m["agent"] or ""):
+        return None
+    try:
+        when = dt.datetime.strptime(m["time"], "%d/%b/%Y:%H:%M:%S %z").date()  # the server's local date
+    except ValueError:
+        return None
+    referer = m["referer"] if m["referer"] not in (None, "-") else None
+    return request_event(rule, m["path"], when, m["ip"], referer)
+
+
+def parse_csv(text: str, rule: PortalRule) -> Iterator[dict[str, Any]]:
+    """Analytics export: columns date (YYYY-MM-DD), path, count; optional portal, action, referrer.
+
+    A given `portal`/`action` column wins over the derived one (exports may know the user's role)."""
+    for row in csv.DictReader(text.lstrip("\ufeff").splitlines()):
+        try:
+            when = dt.date.fromisoformat((row.get("date") or "").strip()[:10])
+            count = int(row.get("count") or 1)
+        except ValueError:
+            continue
+        event = request_event(rule, (row.get("path") or "").strip(), when, None,
+                              row.get("referrer") or None, count, "csv")
+        if event is None:
+            continue
+        if (row.get("portal") or "").strip() in PORTALS:
+            event["portal"] = row["portal"].strip()
+        if (row.get("action") or "").strip() in ACTIONS:
+            event["action"] = row["action"].strip()
+        yield event
+
+
+def _read_text(path: Path) -> str:
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    return raw.decode("utf-8", errors="replace")
+
+
+def usage_files(usage_dir: Path) -> list[Path]:
+    if not usage_dir.is_dir():
+        return []
+    return sorted(p for p in usage_dir.iterdir()
+                  if p.is_file() and (p.name.endswith((".log", ".log.gz", ".csv")) or ".log." in p.name))
+
+
+def log_events(files: Iterable[Path], rule: PortalRule) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    for path in files:
+        text = _read_text(path)
+        if path.name.endswith(".csv"):
+            events += parse_csv(text, rule)
+        else:
+            events += [e for e in (parse_log_line(line, rule) for line in text.splitlines()) if e is not None]
+    return events
+
+
+# --- the compute result ---------------------------------------------------------------------------
+@dataclass
+class UsageInput:
+    events: pd.DataFrame                          # COLUMNS; date is a datetime64 column
+    git_available: bool                           # a git history of data/ was found
+    log_files: list[str] = field(default_factory=list)  # names of the access logs / exports read
+
+    def for_year(self, year: int, source: str | None = None) -> pd.DataFrame:
+        e = self.events
+        mask = e["date"].dt.year == year
+        if source == "git":
+            mask &= e["source"] == "git"
+        elif source == "public":
+            mask &= e["source"] != "git"
+        return e[mask]
+
+    def years(self) -> set[int]:
+        return set(int(y) for y in self.events["date"].dt.year.unique())
+
+
+def events_frame(events: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(events, columns=COLUMNS)
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["count"] = frame["count"].astype("int64")
+    return frame
+
+
+def collect(data_root: Path, config: dict[str, Any]) -> UsageInput:
+    rule = PortalRule.from_config(config)
+    files = usage_files(data_root / "usage")
+    git, has_git = git_events(data_root)
+    return UsageInput(events_frame(git + log_events(files, rule)), has_git, [f.name for f in files])

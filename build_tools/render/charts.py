@@ -1,0 +1,69 @@
+"""Plotly figures for the annual report, built from the report's tables (the same numbers as the text).
+
+Figures are made with plotly.py and handed to the page as JSON; plotly.js comes once from the
+installed package (`plotly_asset`). Plotly renders a subset of HTML in labels and hover text, so
+every label taken from data is HTML-escaped here: it is then shown as text, never as markup.
+"""
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import plotly.offline
+
+from . import Output
+
+PLOTLY_PATH = "assets/javascripts/plotly.min.js"
+COLORS = ["#2e7d32", "#00897b", "#1565c0", "#f9a825", "#6d4c41", "#8e24aa", "#c62828", "#546e7a", "#ef6c00", "#3949ab"]
+
+
+def plotly_asset() -> Output:
+    """plotly.js from the installed plotly package, written once for the whole site (no CDN)."""
+    return Output(PLOTLY_PATH, plotly.offline.get_plotlyjs())
+
+
+def _labels(values: Any) -> list[str]:
+    return [html.escape(str(v)) for v in values]
+
+
+def _layout(fig: go.Figure, title: str, **extra: Any) -> dict[str, Any]:
+    fig.update_layout(title={"text": html.escape(title)}, colorway=COLORS, margin={"l": 50, "r": 20, "t": 50, "b": 50},
+                      height=380, legend={"orientation": "h"}, font={"size": 12}, **extra)
+    return json.loads(pio.to_json(fig, validate=True))  # plain JSON: numpy arrays become lists
+
+
+def pie(frame: pd.DataFrame, title: str) -> dict[str, Any]:
+    label, count = frame.columns[0], frame.columns[1]
+    fig = go.Figure(go.Pie(labels=_labels(frame[label]), values=[int(v) for v in frame[count]], sort=False,
+                           textinfo="label+percent", hovertemplate="%{label}：%{value}（%{percent}）<extra></extra>"))
+    return _layout(fig, title)
+
+
+def bar(frame: pd.DataFrame, title: str, unit: str) -> dict[str, Any]:
+    label, count = frame.columns[0], frame.columns[1]
+    fig = go.Figure(go.Bar(x=_labels(frame[label]), y=[int(v) for v in frame[count]], text=[int(v) for v in frame[count]],
+                           textposition="outside", marker_color=COLORS[0],
+                           hovertemplate="%{x}：%{y}" + html.escape(unit) + "<extra></extra>"))
+    return _layout(fig, title, yaxis={"title": {"text": f"数量（{html.escape(unit)}）"}})
+
+
+def grouped_bar(frame: pd.DataFrame, title: str) -> dict[str, Any]:
+    """Rows are categories, one series per portal column (the last column, 合计, is left out)."""
+    label = frame.columns[0]
+    series = [c for c in frame.columns[1:] if c != "合计"]
+    fig = go.Figure([go.Bar(name=html.escape(str(s)), x=_labels(frame[label]), y=[int(v) for v in frame[s]],
+                            hovertemplate="%{x}：%{y} 次<extra>" + html.escape(str(s)) + "</extra>") for s in series])
+    return _layout(fig, title, barmode="group", yaxis={"title": {"text": "操作次数"}})
+
+
+def lines(frame: pd.DataFrame, title: str, series: list[str], unit: str) -> dict[str, Any]:
+    label = frame.columns[0]
+    fig = go.Figure([go.Scatter(name=html.escape(str(s)), x=_labels(frame[label]),
+                                y=[None if pd.isna(v) else int(v) for v in frame[s]], mode="lines+markers",
+                                hovertemplate="%{x}：%{y} " + html.escape(unit) + "<extra>" + html.escape(str(s)) + "</extra>")
+                     for s in series])
+    return _layout(fig, title, xaxis={"type": "category"})

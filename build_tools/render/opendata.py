@@ -1,0 +1,142 @@
+"""Open data page (opendata/index.md): the directory, projects and scores as CSV and JSON downloads,
+with a field dictionary generated from the schemas' Chinese titles.
+
+Renderers receive the masked dataset, so personal numbers are already masked in every file.
+CSV is UTF-8 with a BOM (Excel opens Chinese correctly); nested fields are flattened as `parent.child`,
+lists are joined with “、” (values) or “；” (items). JSON keeps each record's structure.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import pandas as pd
+
+from ..context import BuildContext
+from ..model import Dataset
+from ..schemas import SCHEMA_DIR, load_kinds
+from . import Output
+from .html import page
+from .links import base_for
+from .tabular import csv_bytes
+
+KINDS = (("agency", "agencies", "机构名录"), ("project", "projects", "项目业绩"))
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str          # CSV column / JSON path, e.g. registered_address.province
+    title: str         # Chinese title from the schema
+    description: str
+    type: str          # 文本 / 数字 / 是否 / 日期 / 列表
+
+
+def _common_defs() -> dict[str, Any]:
+    return json.loads((SCHEMA_DIR / "common.schema.json").read_text(encoding="utf-8"))["$defs"]
+
+
+def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """Merge a property with the common definition it $refs (the property's own title wins)."""
+    ref = node.get("$ref", "")
+    if "#/$defs/" not in ref:
+        return node
+    base = _resolve(defs[ref.rsplit("/", 1)[1]], defs)
+    return {**base, **{k: v for k, v in node.items() if k != "$ref"}}
+
+
+def _type_name(node: dict[str, Any]) -> str:
+    if node.get("format") == "date" or node.get("pattern", "").startswith("^\\d{4}-"):
+        return "日期"
+    return {"integer": "整数", "number": "数字", "boolean": "是否", "array": "列表"}.get(node.get("type", ""), "文本")
+
+
+def fields(kind: str) -> list[Field]:
+    """The CSV columns of a kind, in schema order, with nested objects flattened one level."""
+    defs = _common_defs()
+    out = []
+    for name, raw in load_kinds()[kind].schema["properties"].items():
+        prop = _resolve(raw, defs)
+        if prop.get("type") == "object" and "properties" in prop:
+            for sub, sub_raw in prop["properties"].items():
+                subp = _resolve(sub_raw, defs)
+                out.append(Field(f"{name}.{sub}", f"{prop.get('title', name)}·{subp.get('title', sub)}",
+                                 subp.get("description", ""), _type_name(subp)))
+        else:
+            out.append(Field(name, prop.get("title", name), prop.get("description", ""), _type_name(prop)))
+    return out
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return "；".join(" ".join(str(v) for v in item.values()) for item in value)
+        return "、".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def flat_row(data: dict[str, Any], columns: list[Field]) -> dict[str, Any]:
+    row = {}
+    for f in columns:
+        head, _, sub = f.name.partition(".")
+        value = data.get(head)
+        if sub:
+            value = value.get(sub) if isinstance(value, dict) else None
+        row[f.name] = _cell(value)
+    return row
+
+
+def kind_frame(dataset: Dataset, kind: str) -> tuple[pd.DataFrame, list[Field]]:
+    columns = fields(kind)
+    records = sorted(dataset.of(kind), key=lambda r: r.id)
+    return pd.DataFrame([flat_row(r.data, columns) for r in records], columns=[f.name for f in columns]), columns
+
+
+SCORE_FIELDS = [
+    Field("agency", "机构编号", "与机构名录的 id 对应。", "文本"),
+    Field("name", "机构名称", "", "文本"),
+    Field("year", "评价年度", "最近一次综合评价的年度。", "整数"),
+    Field("total", "综合得分", "客观评价、企业评价与管理评价的加权总分。", "数字"),
+    Field("grade", "评价等级", "", "文本"),
+]
+
+
+def score_frame(dataset: Dataset, ctx: BuildContext) -> pd.DataFrame | None:
+    """Latest score per agency from the optional "scores" step; None if it did not run or has another shape."""
+    scores = ctx.computed.get("scores")
+    if scores is None:
+        return None
+    rows = []
+    try:
+        for agency in sorted(dataset.of("agency"), key=lambda r: r.id):
+            s = scores.latest(agency.id)
+            if s is not None:
+                rows.append({"agency": agency.id, "name": agency.data["name"], "year": getattr(s, "year", None),
+                             "total": s.total, "grade": s.grade})
+    except (AttributeError, TypeError, KeyError):
+        return None
+    return pd.DataFrame(rows, columns=[f.name for f in SCORE_FIELDS])
+
+
+def _json_bytes(items: list[Any]) -> bytes:
+    return json.dumps(items, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+
+
+def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
+    sets = []
+    for kind, stem, title in KINDS:
+        frame, columns = kind_frame(dataset, kind)
+        yield Output(f"opendata/{stem}.csv", csv_bytes(frame))
+        yield Output(f"opendata/{stem}.json", _json_bytes([r.data for r in sorted(dataset.of(kind), key=lambda r: r.id)]))
+        sets.append({"stem": stem, "title": title, "count": len(frame), "fields": columns})
+    scores = score_frame(dataset, ctx)
+    if scores is not None:
+        yield Output("opendata/scores.csv", csv_bytes(scores))
+        yield Output("opendata/scores.json", _json_bytes(scores.astype(object).where(scores.notna(), None)
+                                                         .to_dict(orient="records")))
+        sets.append({"stem": "scores", "title": "综合评价", "count": len(scores), "fields": SCORE_FIELDS})
+    path = "opendata/index.md"
+    yield Output(path, page("开放数据", "opendata.html", base=base_for(path), sets=sets,
+                            scores_missing=scores is None, today=ctx.today), in_nav=True)

@@ -1,0 +1,162 @@
+"""Annual report pages (report/<year>.md, report/index.md): text, charts, tables and their downloads.
+
+Everything shown comes from `ctx.computed["stats"]` (compute/stats.py): the narrative, the charts and
+the tables are filled from the same YearStats, so they cannot disagree.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from ..compute.stats import DEFINITIONS, Stats, Table, YearStats, tables
+from ..compute.usage import PORTALS
+from ..context import BuildContext
+from ..model import Dataset
+from . import Output, charts
+from .html import page
+from .links import base_for
+from .tabular import cell, csv_bytes, xlsx_bytes
+
+# Table key -> (chart caption, figure builder). Tables without an entry are shown without a chart.
+CHARTS: dict[str, tuple[str, Callable[[pd.DataFrame, str], dict[str, Any]]]] = {
+    "regions": ("环境服务第三方机构地区分布情况图", charts.pie),
+    "business_types": ("环境服务第三方机构经营类型分布情况图", lambda f, t: charts.bar(f, t, "家")),
+    "project_types": ("各类型项目业绩公开分布情况图", lambda f, t: charts.bar(f, t, "项")),
+    "projects_per_year": ("各年度项目业绩公开数量图", lambda f, t: charts.lines(f, t, [f.columns[1]], "项")),
+    "usage_portals": ("平台日志各端口操作分布图", charts.pie),
+    "usage_modules": ("平台日志各模块操作次数分布图", charts.grouped_bar),
+    "usage_actions": ("平台各操作行为频次分布图", charts.grouped_bar),
+    "usage_months": ("各月平台操作行为频次分布图", lambda f, t: charts.lines(f, t, list(PORTALS), "次")),
+}
+
+
+@dataclass
+class Block:
+    """One table of the page, with its chart (if any) and its download files."""
+    table: Table
+    figure: dict[str, Any] | None
+    caption: str
+    number: int | None
+    rows: list[list[str]]
+
+    @property
+    def key(self) -> str:
+        return self.table.key
+
+
+def blocks(s: YearStats) -> dict[str, Block]:
+    out: dict[str, Block] = {}
+    number = 0
+    for t in tables(s):
+        chart = CHARTS.get(t.key)
+        if chart:
+            number += 1
+            caption = f"图{number} {s.year}年{chart[0]}" if t.key.startswith("usage") else f"图{number} {chart[0]}"
+        else:
+            caption = t.title
+        out[t.key] = Block(t, chart[1](t.frame, t.title) if chart else None, caption, number if chart else None,
+                           [[cell(v) for v in row] for row in t.frame.itertuples(index=False)])
+    return out
+
+
+def _names(items: Iterable[str]) -> str:
+    """A、B和C — the seed's way of listing."""
+    items = list(items)
+    return items[0] if len(items) == 1 else "、".join(items[:-1]) + "和" + items[-1] if items else ""
+
+
+def _ranked(frame: pd.DataFrame, column: str | None = None) -> list[str]:
+    """Row labels with a non-zero count, largest first (ties keep table order)."""
+    counts = frame.sum(axis=1) if column is None else frame[column]
+    return [str(i) for i, v in counts.sort_values(ascending=False, kind="stable").items() if v > 0]
+
+
+def usage_text(s: YearStats) -> dict[str, Any] | None:
+    """The sentences' variable parts for 二、平台使用情况 (None when there is nothing to say)."""
+    u = s.usage
+    if u is None or u.total == 0:
+        return None
+    portals = sorted((p for p in u.by_portal if p.count), key=lambda p: -p.count)
+    agency_extra = [a for a in _ranked(u.by_action, "机构端") if a not in ("查看", "下载")]
+    admin = [a for a in _ranked(u.by_action, "管理端") if a != "查看"]
+    months = u.by_month.sum(axis=1)
+    return {
+        "portals": portals,
+        "top_modules": _names(_ranked(u.by_module)[:3]),
+        "enterprise_modules": _names(_ranked(u.by_module, "企业端")[:3]),
+        "top_actions": _names(_ranked(u.by_action)[:2]),
+        "agency_extra": "、".join(agency_extra),
+        "admin_main": admin[0] if admin else "",
+        "max_month": (int(months.idxmax()), int(months.max())),
+        "min_month": (int(months.idxmin()), int(months.min())),
+    }
+
+
+def usage_missing(s: YearStats) -> list[str]:
+    """Why a usage source is absent: missing input is said, never shown as zeros."""
+    u = s.usage
+    notes = []
+    if u is None:
+        return ["未提供访问日志，也未取得数据目录的 git 历史，无法统计平台使用情况。"]
+    if not u.log_files:
+        notes.append("未提供访问日志（data/usage/ 下没有访问日志或统计导出文件），公开访问的查看、下载次数未统计。")
+    elif u.public_total == 0:
+        notes.append(f"所提供的访问日志中没有{s.year}年的访问记录。")
+    if not u.git_available:
+        notes.append("未取得数据目录的 git 历史，机构端新增、编辑、删除、上传次数未统计。")
+    elif u.agency_total == 0:
+        notes.append(f"数据目录的 git 历史中没有{s.year}年的改动。")
+    return notes
+
+
+def score_summary(ctx: BuildContext, year: int) -> dict[str, Any] | None:
+    """Grade counts of the year's comprehensive evaluation, if the scoring step ran (it is optional)."""
+    scores = ctx.computed.get("scores")
+    if scores is None:
+        return None
+    try:
+        items = scores.for_year(year)
+        items = list(items.values()) if isinstance(items, dict) else list(items or [])
+        grades = Counter(str(i.grade) for i in items)
+        totals = [float(i.total) for i in items]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if not items:
+        return None
+    return {"count": len(items), "grades": sorted(grades.items()),
+            "average": round(sum(totals) / len(totals), 1)}
+
+
+def year_outputs(s: YearStats, ctx: BuildContext, years: list[int]) -> Iterable[Output]:
+    path = f"report/{s.year}.md"
+    folder = f"report/{s.year}"
+    bl = blocks(s)
+    for b in bl.values():
+        yield Output(f"{folder}/{b.key}.csv", csv_bytes(b.table.frame))
+        yield Output(f"{folder}/{b.key}.xlsx", xlsx_bytes([(b.table.title, b.table.frame)]))
+    workbook = f"report-{s.year}.xlsx"
+    yield Output(f"{folder}/{workbook}", xlsx_bytes([(b.table.title, b.table.frame) for b in bl.values()]))
+    base = base_for(path)
+    yield Output(path, page(f"{s.year}年度报告", "report_year.html", base=base, s=s, blocks=bl,
+                            top_region=s.top_region(), top_type=max(s.business_types, key=lambda x: x.count),
+                            project_types=sorted((p for p in s.project_types if p.count), key=lambda p: -p.count),
+                            usage=usage_text(s), usage_notes=usage_missing(s), scores=score_summary(ctx, s.year),
+                            definitions=DEFINITIONS, workbook=workbook, years=years,
+                            plotly_src=base + charts.PLOTLY_PATH,
+                            description=f"{s.year}年生态环境第三方服务机构自主信息公开年度报告"))
+
+
+def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
+    stats: Stats | None = ctx.computed.get("stats")
+    years = sorted(stats.years) if stats else []
+    yield Output("report/index.md", page("年度报告", "report_index.html", base=base_for("report/index.md"),
+                                         stats=[stats.years[y] for y in reversed(years)] if stats else []),
+                 in_nav=True)
+    if not years:
+        return
+    yield charts.plotly_asset()
+    for year in years:
+        yield from year_outputs(stats.years[year], ctx, years)
