@@ -76,9 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands defined in other modules add themselves here: each is `register(subparsers)`.
 def _commands() -> list:
-    from . import forms, generate, intake, notices, ownership, scaffold
+    from . import forms, generate, intake, notices, ownership, report, scaffold
     return [generate.register, notices.register, forms.register, intake.register, ownership.register,
-            scaffold.register]
+            scaffold.register, report.register]
 
 
 COMMANDS: list = _commands()

@@ -102,6 +102,7 @@ MODULES_BY_URL: tuple[tuple[str, str], ...] = (
     (r"^experts/", "专家库"),
     (r"^report/", "年度报告"),
     (r"^opendata/", "开放数据"),
+    (r"^about/", "关于平台"),
     (r"^(index\.html)?$", "首页"),
 )
 

@@ -1,0 +1,54 @@
+"""`python -m build_tools report --year 2023 [--csv DIR]`: the annual report's tables without building the site."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .compute import stats
+from .context import ROOT, BuildContext
+from .render.tabular import csv_bytes
+from .validate import validate_tree
+
+
+def platform_config(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> dict[str, Any]:
+    """extra.platform from mkdocs.yml (usage portal rules, regions), as the site build sees it."""
+    try:
+        config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return (config.get("extra") or {}).get("platform") or {}
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    dataset, problems = validate_tree(args.data)
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"数据校验未通过（{len(problems)} 个问题），未生成报告。", file=sys.stderr)
+        return 1
+    ctx = BuildContext(data_root=dataset.root, config=platform_config())
+    year_stats = stats.compute(dataset, ctx).for_year(args.year)
+    if year_stats is None:
+        print(f"{args.year}年没有可统计的记录。", file=sys.stderr)
+        return 1
+    if args.csv:
+        args.csv.mkdir(parents=True, exist_ok=True)
+    for table in stats.tables(year_stats):
+        print(f"## {table.title}")
+        print(table.frame.to_string(index=False))
+        print()
+        if args.csv:
+            (args.csv / f"{table.key}.csv").write_bytes(csv_bytes(table.frame))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="输出年度报告的统计表 (print the annual report's tables)")
+    p.add_argument("--year", type=int, required=True, help="报告年度，例如 2023")
+    p.add_argument("--csv", type=Path, help="同时把各表写成 CSV 文件到该目录")
+    p.add_argument("--data", type=Path, default=ROOT / "data", help="数据目录（默认 data/）")
+    p.set_defaults(func=cmd_report)
