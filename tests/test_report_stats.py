@@ -210,3 +210,31 @@ def test_field_dictionary_comes_from_schema_titles():
     assert agency["registered_on"].type == "日期"
     project = {f.name: f.title for f in opendata.fields("project")}
     assert project["client"] == "委托企业" and project["location.city"] == "项目地点·市"
+
+
+class _FakeScores:
+    """The interface the report relies on: for_year(year) and latest(agency_id), items with .total/.grade."""
+    def __init__(self, items):
+        self.items = items
+
+    def for_year(self, year):
+        return [i for i in self.items if i.year == year]
+
+    def latest(self, agency_id):
+        found = [i for i in self.items if i.agency == agency_id]
+        return found[-1] if found else None
+
+
+def test_scores_are_used_when_present_and_skipped_otherwise():
+    from types import SimpleNamespace as NS
+    dataset, _ = validate_tree(REPORT)
+    fake = _FakeScores([NS(agency="r-a1", year=2023, total=90.0, grade="A", rank=1),
+                        NS(agency="r-a2", year=2023, total=71.0, grade="B", rank=2),
+                        NS(agency="r-a3", year=2023, total=None, grade=None, rank=None)])
+    ctx = BuildContext(REPORT, dt.date(2026, 11, 25), computed={"scores": fake})
+    assert report.score_summary(ctx, 2023) == {"count": 2, "grades": [("A", 1), ("B", 1)], "average": 80.5}
+    assert report.score_summary(ctx, 2022) is None
+    frame = opendata.score_frame(dataset, ctx)
+    assert frame["agency"].tolist() == ["r-a1", "r-a2", "r-a3"] and frame["grade"].tolist()[:2] == ["A", "B"]
+    broken = BuildContext(REPORT, dt.date(2026, 11, 25), computed={"scores": object()})
+    assert report.score_summary(broken, 2023) is None and opendata.score_frame(dataset, broken) is None

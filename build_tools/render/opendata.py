@@ -100,6 +100,7 @@ SCORE_FIELDS = [
     Field("year", "评价年度", "最近一次综合评价的年度。", "整数"),
     Field("total", "综合得分", "客观评价、企业评价与管理评价的加权总分。", "数字"),
     Field("grade", "评价等级", "", "文本"),
+    Field("rank", "排名", "当年参评机构中的名次；数据不足未评分的为空。", "整数"),
 ]
 
 
@@ -114,7 +115,7 @@ def score_frame(dataset: Dataset, ctx: BuildContext) -> pd.DataFrame | None:
             s = scores.latest(agency.id)
             if s is not None:
                 rows.append({"agency": agency.id, "name": agency.data["name"], "year": getattr(s, "year", None),
-                             "total": s.total, "grade": s.grade})
+                             "total": s.total, "grade": s.grade, "rank": getattr(s, "rank", None)})
     except (AttributeError, TypeError, KeyError):
         return None
     return pd.DataFrame(rows, columns=[f.name for f in SCORE_FIELDS])

@@ -113,21 +113,23 @@ def usage_missing(s: YearStats) -> list[str]:
 
 
 def score_summary(ctx: BuildContext, year: int) -> dict[str, Any] | None:
-    """Grade counts of the year's comprehensive evaluation, if the scoring step ran (it is optional)."""
+    """Grade counts of the year's comprehensive evaluation, if the optional scoring step ran.
+
+    Reads only `scores.for_year(year)` items' `.total` and `.grade`; agencies without a total (too little
+    data) are not counted. Anything unexpected means "no scores" rather than a failed build."""
     scores = ctx.computed.get("scores")
     if scores is None:
         return None
     try:
         items = scores.for_year(year)
         items = list(items.values()) if isinstance(items, dict) else list(items or [])
-        grades = Counter(str(i.grade) for i in items)
-        totals = [float(i.total) for i in items]
+        rated = [(float(i.total), str(i.grade)) for i in items if i.total is not None]
     except (AttributeError, TypeError, ValueError):
         return None
-    if not items:
+    if not rated:
         return None
-    return {"count": len(items), "grades": sorted(grades.items()),
-            "average": round(sum(totals) / len(totals), 1)}
+    return {"count": len(rated), "grades": sorted(Counter(g for _, g in rated).items()),
+            "average": round(sum(t for t, _ in rated) / len(rated), 1)}
 
 
 def year_outputs(s: YearStats, ctx: BuildContext, years: list[int]) -> Iterable[Output]:
