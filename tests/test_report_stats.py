@@ -238,3 +238,10 @@ def test_scores_are_used_when_present_and_skipped_otherwise():
     assert frame["agency"].tolist() == ["r-a1", "r-a2", "r-a3"] and frame["grade"].tolist()[:2] == ["A", "B"]
     broken = BuildContext(REPORT, dt.date(2026, 11, 25), computed={"scores": object()})
     assert report.score_summary(broken, 2023) is None and opendata.score_frame(dataset, broken) is None
+
+
+def test_pie_slices_show_the_tables_integer_percents():
+    import pandas as pd
+    frame = pd.DataFrame({"注册地": ["天津", "河北"], "数量（家）": [2, 1], "占比（%）": pd.array([67, 33], dtype="Int64")})
+    fig = charts.pie(frame, "地区")
+    assert fig["data"][0]["text"] == ["67%", "33%"] and fig["data"][0]["values"] == [2, 1]

@@ -37,9 +37,12 @@ def _layout(fig: go.Figure, title: str, **extra: Any) -> dict[str, Any]:
 
 
 def pie(frame: pd.DataFrame, title: str) -> dict[str, Any]:
-    label, count = frame.columns[0], frame.columns[1]
-    fig = go.Figure(go.Pie(labels=_labels(frame[label]), values=[int(v) for v in frame[count]], sort=False,
-                           textinfo="label+percent", hovertemplate="%{label}：%{value}（%{percent}）<extra></extra>"))
+    """Slices labelled with the table's own integer percents (not plotly's decimals), so chart and table agree."""
+    label, count, share = frame.columns[0], frame.columns[1], frame.columns[2]
+    shares = ["—" if pd.isna(v) else f"{int(v)}%" for v in frame[share]]
+    fig = go.Figure(go.Pie(labels=_labels(frame[label]), values=[int(v) for v in frame[count]], text=shares,
+                           sort=False, textinfo="label+text",
+                           hovertemplate="%{label}：%{value}（%{text}）<extra></extra>"))
     return _layout(fig, title)
 
 
