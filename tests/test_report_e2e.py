@@ -35,7 +35,8 @@ def test_report_page_renders_charts_text_and_tables(report_site, serve, page):
     assert "2022年项目业绩公开3项，2023年项目业绩公开4项，较去年增长33%。" in text
     assert "其中以企业端为主，企业端操作次数占比为50%，其次为管理端，操作次数占比33%。" in text
     pie = page.locator("[data-figure='fig-2023-regions'] .js-plotly-plot, .js-plotly-plot[data-figure='fig-2023-regions']")
-    assert pie.locator("text", has_text="天津").count() >= 1   # the chart shows the table's labels
+    assert pie.locator("text", has_text="天津").count() >= 1   # the chart shows the table's labels and percents
+    assert pie.locator("text", has_text="50%").count() >= 1
     rows = page.locator("table[data-table='regions'] tbody tr")
     assert [rows.nth(i).inner_text().split("\t") for i in range(rows.count())] == [
         ["天津", "3", "50"], ["河北", "1", "17"], ["北京", "1", "17"], ["其他", "1", "17"]]

@@ -245,3 +245,10 @@ def test_pie_slices_show_the_tables_integer_percents():
     frame = pd.DataFrame({"注册地": ["天津", "河北"], "数量（家）": [2, 1], "占比（%）": pd.array([67, 33], dtype="Int64")})
     fig = charts.pie(frame, "地区")
     assert fig["data"][0]["text"] == ["67%", "33%"] and fig["data"][0]["values"] == [2, 1]
+
+
+def test_open_data_csv_cells_cannot_become_formulas():
+    columns = [f for f in opendata.fields("agency") if f.name in ("name", "service_regions", "office_in_zone")]
+    row = opendata.flat_row({"name": "=HYPERLINK(\"http://x\")", "service_regions": ["天津市", "河北省"],
+                             "office_in_zone": False}, columns)
+    assert row == {"name": "'=HYPERLINK(\"http://x\")", "office_in_zone": "否", "service_regions": "天津市、河北省"}
