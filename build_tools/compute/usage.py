@@ -20,6 +20,7 @@ import gzip
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -48,13 +49,16 @@ MODULES_BY_PATH: tuple[tuple[str, str, str], ...] = (
 GIT_ACTIONS = {"A": "新增", "M": "编辑", "D": "删除"}
 
 
+_GIT_MODULES = tuple((re.compile(p), portal, module) for p, portal, module in MODULES_BY_PATH)
+
+
 def git_event(change: Change, data_prefix: str) -> dict[str, Any] | None:
     """One git file change as a usage event, or None when the file is not a user-edited record."""
     if not change.path.startswith(data_prefix):
         return None
     rel = change.path[len(data_prefix):]
-    for pattern, portal, module in MODULES_BY_PATH:
-        if re.search(pattern, rel):
+    for pattern, portal, module in _GIT_MODULES:
+        if pattern.search(rel):
             action = GIT_ACTIONS.get(change.status)
             if action is None:
                 return None
@@ -107,6 +111,16 @@ MODULES_BY_URL: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=65536)
+def _in_networks(ip: str, networks: tuple[Any, ...]) -> bool:
+    """Cached: a log has few distinct client addresses and many lines."""
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return any(addr.version == net.version and addr in net for net in networks)
+
+
 @dataclass(frozen=True)
 class PortalRule:
     """Which portal a public request belongs to (a static site has no login to tell us).
@@ -130,13 +144,8 @@ class PortalRule:
         return cls(nets, refs, base.replace("//", "/"))
 
     def portal(self, ip: str | None, referer: str | None) -> str:
-        if ip and self.admin_networks:
-            try:
-                addr = ipaddress.ip_address(ip)
-            except ValueError:
-                addr = None
-            if addr is not None and any(addr in net for net in self.admin_networks):
-                return "管理端"
+        if ip and self.admin_networks and _in_networks(ip, self.admin_networks):
+            return "管理端"
         if referer and any(r in referer for r in self.agency_referrers):
             return "机构端"
         return "企业端"
@@ -149,9 +158,13 @@ class PortalRule:
         return path[len(self.base_path):]
 
 
+_URL_MODULES = tuple((re.compile(p), module) for p, module in MODULES_BY_URL)
+
+
+@lru_cache(maxsize=4096)
 def module_of(rel_path: str) -> str:
-    for pattern, module in MODULES_BY_URL:
-        if re.search(pattern, rel_path):
+    for pattern, module in _URL_MODULES:
+        if pattern.search(rel_path):
             return module
     return "其他"
 
@@ -176,6 +189,18 @@ def request_event(rule: PortalRule, path: str, when: dt.date, ip: str | None = N
             "count": count, "source": source}
 
 
+_MONTHS = {name: i for i, name in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+
+
+def log_date(stamp: str) -> dt.date | None:
+    """The server's local date of `15/Jan/2023:09:12:01 +0800` (sliced: strptime is 10x slower per line)."""
+    try:
+        return dt.date(int(stamp[7:11]), _MONTHS[stamp[3:6]], int(stamp[0:2]))
+    except (KeyError, ValueError):
+        return None
+
+
 def parse_log_line(line: str, rule: PortalRule) -> dict[str, Any] | None:
     """One combined-format line as an event; None for unparseable lines, errors, non-GET, bots and assets."""
     m = COMBINED.match(line)
@@ -183,9 +208,8 @@ def parse_log_line(line: str, rule: PortalRule) -> dict[str, Any] | None:
         return None
     if BOT.search(m["agent"] or ""):
         return None
-    try:
-        when = dt.datetime.strptime(m["time"], "%d/%b/%Y:%H:%M:%S %z").date()  # the server's local date
-    except ValueError:
+    when = log_date(m["time"])
+    if when is None:
         return None
     referer = m["referer"] if m["referer"] not in (None, "-") else None
     return request_event(rule, m["path"], when, m["ip"], referer)
