@@ -208,6 +208,8 @@ def test_field_dictionary_comes_from_schema_titles():
     assert agency["credit_code"].title == "统一社会信用代码"
     assert agency["registered_address.province"].title == "注册地址·省级行政区"
     assert agency["registered_on"].type == "日期"
+    assert agency["company_size"].description == "取值：大型、中型、小型、微型。"
+    assert agency["business_types"].type == "列表" and "环保咨询" in agency["business_types"].description
     project = {f.name: f.title for f in opendata.fields("project")}
     assert project["client"] == "委托企业" and project["location.city"] == "项目地点·市"
 

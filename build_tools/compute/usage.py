@@ -6,7 +6,7 @@ A static site has no login and no server-side log of its own, so usage comes fro
     file is one operation; the path says which portal and module it belongs to (MODULES_BY_PATH),
     the git status says which action (新增/编辑/删除; anything under files/ is 上传 or 删除).
 (b) Public-side views and downloads: web-server access logs in the combined format (nginx/Apache)
-    or an analytics CSV export, placed under data/usage/ (see README, “平台使用统计”).
+    or an analytics CSV export, placed under data/usage/ (see README, “Platform usage (平台使用情况)”).
     The portal of a request is decided by a documented rule (`portal_of`), the module by its URL path.
 
 Every event is a row (date, portal, module, action, count, source); the annual report aggregates them.

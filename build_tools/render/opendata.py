@@ -51,6 +51,14 @@ def _type_name(node: dict[str, Any]) -> str:
     return {"integer": "整数", "number": "数字", "boolean": "是否", "array": "列表"}.get(node.get("type", ""), "文本")
 
 
+def _describe(node: dict[str, Any], defs: dict[str, Any]) -> str:
+    """The schema's description, plus the allowed values of enumerations (also for lists of them)."""
+    items = _resolve(node.get("items", {}), defs) if node.get("type") == "array" else {}
+    allowed = node.get("enum") or items.get("enum")
+    text = node.get("description", "") if "enum" not in items else ""
+    return f"{text}取值：{'、'.join(map(str, allowed))}。" if allowed else text
+
+
 def fields(kind: str) -> list[Field]:
     """The CSV columns of a kind, in schema order, with nested objects flattened one level."""
     defs = _common_defs()
@@ -61,9 +69,9 @@ def fields(kind: str) -> list[Field]:
             for sub, sub_raw in prop["properties"].items():
                 subp = _resolve(sub_raw, defs)
                 out.append(Field(f"{name}.{sub}", f"{prop.get('title', name)}·{subp.get('title', sub)}",
-                                 subp.get("description", ""), _type_name(subp)))
+                                 _describe(subp, defs), _type_name(subp)))
         else:
-            out.append(Field(name, prop.get("title", name), prop.get("description", ""), _type_name(prop)))
+            out.append(Field(name, prop.get("title", name), _describe(prop, defs), _type_name(prop)))
     return out
 
 
