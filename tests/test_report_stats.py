@@ -34,6 +34,11 @@ def computed() -> stats.Stats:
     return compute(REPORT)
 
 
+def csv_rows(frame) -> list[list[str]]:
+    from build_tools.render.tabular import csv_bytes
+    return list(csv.reader(io.StringIO(csv_bytes(frame).decode("utf-8-sig"))))
+
+
 def shares(items: list[stats.Share]) -> dict[str, tuple[int, int | None]]:
     return {s.label: (s.count, s.percent) for s in items if s.count}
 
@@ -238,6 +243,10 @@ def test_scores_are_used_when_present_and_skipped_otherwise():
     assert report.score_summary(ctx, 2022) is None
     frame = opendata.score_frame(dataset, ctx)
     assert frame["agency"].tolist() == ["r-a1", "r-a2", "r-a3"] and frame["grade"].tolist()[:2] == ["A", "B"]
+    assert csv_rows(frame) == [["agency", "name", "year", "total", "grade", "rank"],
+                               ["r-a1", "报告示例监测一号有限公司", "2023", "90.0", "A", "1"],
+                               ["r-a2", "报告示例咨询二号有限公司", "2023", "71.0", "B", "2"],
+                               ["r-a3", "报告示例水务三号有限公司", "2023", "", "", ""]]
     broken = BuildContext(REPORT, dt.date(2026, 11, 25), computed={"scores": object()})
     assert report.score_summary(broken, 2023) is None and opendata.score_frame(dataset, broken) is None
 

@@ -134,7 +134,8 @@ def score_frame(dataset: Dataset, ctx: BuildContext) -> pd.DataFrame | None:
                              "total": s.total, "grade": s.grade, "rank": getattr(s, "rank", None)})
     except (AttributeError, TypeError, KeyError):
         return None
-    return pd.DataFrame(rows, columns=[f.name for f in SCORE_FIELDS])
+    frame = pd.DataFrame(rows, columns=[f.name for f in SCORE_FIELDS])
+    return frame.astype({"year": "Int64", "rank": "Int64"})  # integers even when some ranks are missing
 
 
 def _json_bytes(items: list[Any]) -> bytes:
