@@ -57,8 +57,21 @@ def test_years_span_the_data(computed):
     assert years == list(range(2021, max(years) + 1)) and max(years) >= 2024
 
 
+def test_the_current_year_counts_up_to_the_build_date():
+    dataset, _ = validate_tree(REPORT)
+    ctx = BuildContext(REPORT.resolve(), dt.date(2023, 6, 30), config=platform_config())
+    result = stats.compute(dataset, ctx)
+    assert sorted(result.years) == [2021, 2022, 2023]
+    s = result.for_year(2023)
+    assert s.partial and s.as_of_text == "2023年6月30日" and s.previous.as_of_text == "2022年12月底"
+    assert (s.agencies_total, s.agencies_new) == (5, 2)          # r-a6 (Dec 31) not yet
+    assert (s.projects_total, s.projects_completed, s.projects_in_progress) == (6, 4, 2)  # r-p3 ended on Jun 30
+    assert stats.tables(s)[0].title == "2023年主要指标（截至2023年6月30日）"
+
+
 def test_2023_registration_and_regions(computed):
     s = computed.for_year(2023)
+    assert not s.partial and s.as_of_text == "2023年12月底"
     # registered_on <= 2023-12-31: r-a1..r-a6 (r-a6 on Dec 31 counts, r-a7 on 2024-01-01 does not)
     assert s.agencies_total == 6
     assert s.agencies_new == 3                # r-a4, r-a5, r-a6

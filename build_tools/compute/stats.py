@@ -35,6 +35,7 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("已完成 / 进行中", "累计公开项目中，状态为“已完成”且结束日期不晚于当年 12 月 31 日的为已完成，其余为进行中（之后才完成的项目在当年底仍在进行）。"),
     ("服务区内企业", "累计公开项目中“委托企业是否在区内”为是的委托企业，按名称去重计数。"),
     ("当年公开项目业绩", "公开日期在当年内的项目数；同比变化 =（当年 − 上年）÷ 上年，取整数百分比。"),
+    ("当年", "尚未结束的年度统计到构建当日（“截至”后注明日期），其余年度统计到 12 月 31 日。"),
     ("占比", "整数百分比，四舍五入（如 167 ÷ 191 = 87.4% 记为 87%）。"),
     ("平台操作次数", "机构端数据维护取自 data/ 目录的 git 提交历史（每个文件的新增、编辑、删除各计 1 次，附件计为上传）；"
                      "公开访问取自 data/usage/ 下的访问日志或统计导出（页面计为查看，数据文件和附件计为下载，"
@@ -107,7 +108,20 @@ class YearStats:
     project_types: list[Share]
     disclosed_by_year: dict[int, int]
     usage: UsageYear | None = None
+    as_of: dt.date | None = None    # Dec 31, or the build date while the year is not over
     previous: "YearStats | None" = field(default=None, repr=False)
+
+    @property
+    def partial(self) -> bool:
+        """The year was not over at build time."""
+        return self.as_of is not None and (self.as_of.month, self.as_of.day) != (12, 31)
+
+    @property
+    def as_of_text(self) -> str:
+        """截至… wording: 2023年12月底 for a finished year, 2026年11月25日 for the current one."""
+        if not self.partial:
+            return f"{self.year}年12月底"
+        return f"{self.as_of.year}年{self.as_of.month}月{self.as_of.day}日"
 
     @property
     def recent_years(self) -> tuple[int, int]:
@@ -183,8 +197,9 @@ def business_type_order() -> list[str]:
 # --- one year ---------------------------------------------------------------------------------------
 def year_stats(agencies: pd.DataFrame, projects: pd.DataFrame, year: int,
                regions: tuple[str, ...] = DEFAULT_REGIONS, usage: UsageInput | None = None,
-               with_previous: bool = True) -> YearStats:
-    end = pd.Timestamp(dt.date(year, 12, 31))
+               with_previous: bool = True, today: dt.date | None = None) -> YearStats:
+    as_of = min(dt.date(year, 12, 31), today) if today else dt.date(year, 12, 31)  # the current year: up to today
+    end = pd.Timestamp(as_of)
     ag = agencies[agencies["registered_on"] <= end]
     new = ag[ag["registered_on"].dt.year == year]
 
@@ -217,6 +232,7 @@ def year_stats(agencies: pd.DataFrame, projects: pd.DataFrame, year: int,
         project_types=shares(recent["type"].value_counts(), len(recent), type_order),
         disclosed_by_year={int(y): int(n) for y, n in sorted(disclosed.items())},
         usage=usage_year(usage, year) if usage is not None else None,
+        as_of=as_of,
     )
     if with_previous:
         stats.previous = year_stats(agencies, projects, year - 1, regions, None, with_previous=False)
@@ -277,7 +293,7 @@ def compute(dataset: Dataset, ctx: BuildContext) -> Stats:
     agencies, projects = agency_frame(dataset), project_frame(dataset)
     usage = collect(ctx.data_root, ctx.config)
     regions = tuple(ctx.config.get("report_regions") or DEFAULT_REGIONS)
-    return Stats({y: year_stats(agencies, projects, y, regions, usage)
+    return Stats({y: year_stats(agencies, projects, y, regions, usage, today=ctx.today)
                   for y in data_years(agencies, projects, usage, ctx.today)})
 
 
@@ -315,7 +331,7 @@ def tables(s: YearStats) -> list[Table]:
                                            s.disclosed_by_year.get(y - 1, 0)) for y in years], dtype="Int64"),
     })
     out = [
-        Table("summary", f"{s.year}年主要指标（截至年底）", summary),
+        Table("summary", f"{s.year}年主要指标（截至{s.as_of_text}）", summary),
         Table("regions", "环境服务第三方机构地区分布", _share_frame(s.regions, "注册地", "家")),
         Table("business_types", "环境服务第三方机构经营类型分布", _share_frame(s.business_types, "经营类型", "家")),
         Table("project_types", f"近三年（{s.year - 2}—{s.year}年）各类型项目业绩分布",
