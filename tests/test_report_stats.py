@@ -139,8 +139,17 @@ def test_usage_text_names_the_leading_portal_and_modules(computed):
     assert [p.label for p in text["portals"]] == ["企业端", "管理端", "机构端"]
     assert text["top_modules"] == "基本信息、年度报告和项目业绩"
     assert text["enterprise_modules"] == "项目业绩、基本信息和文件"
-    assert text["admin_main"] == "下载"
-    assert text["max_month"] == (5, 5)
+    assert text["agency_actions"] == "" and text["admin_actions"] == "管理端除查看外，主要以下载行为为主。"
+    assert text["max_month"] == (5, 5) and text["min_month"][1] == 0
+
+
+def test_action_sentences_follow_the_data():
+    import pandas as pd
+    grid = pd.DataFrame({"企业端": [5, 1, 0, 0], "机构端": [2, 0, 4, 1], "管理端": [0, 0, 3, 0]},
+                        index=["查看", "下载", "新增", "上传"])
+    assert report.action_sentences(grid) == ("除查看、下载之外，机构端的操作行为还包括新增、上传等行为。", "管理端主要以新增行为为主。")
+    grid.loc["查看", "机构端"] = 0
+    assert report.action_sentences(grid)[0] == "机构端的操作行为主要为新增、上传。"
 
 
 def test_missing_usage_input_is_said_not_zeroed(tmp_path):

@@ -74,22 +74,41 @@ def _ranked(frame: pd.DataFrame, column: str | None = None) -> list[str]:
     return [str(i) for i, v in counts.sort_values(ascending=False, kind="stable").items() if v > 0]
 
 
+def action_sentences(by_action: pd.DataFrame) -> tuple[str, str]:
+    """The seed's remarks on the agency and admin portals' actions, worded for what the data shows."""
+    agency = _ranked(by_action, "机构端")
+    looks = [a for a in agency if a in ("查看", "下载")]
+    edits = [a for a in agency if a not in ("查看", "下载")]
+    agency_text = ""
+    if edits:
+        agency_text = (f"除查看、下载之外，机构端的操作行为还包括{'、'.join(edits)}等行为。" if looks
+                       else f"机构端的操作行为主要为{'、'.join(edits)}。")
+    admin = _ranked(by_action, "管理端")
+    others = [a for a in admin if a != "查看"]
+    admin_text = ""
+    if others:
+        admin_text = (f"管理端除查看外，主要以{others[0]}行为为主。" if "查看" in admin
+                      else f"管理端主要以{others[0]}行为为主。")
+    return agency_text, admin_text
+
+
 def usage_text(s: YearStats) -> dict[str, Any] | None:
     """The sentences' variable parts for 二、平台使用情况 (None when there is nothing to say)."""
     u = s.usage
     if u is None or u.total == 0:
         return None
     portals = sorted((p for p in u.by_portal if p.count), key=lambda p: -p.count)
-    agency_extra = [a for a in _ranked(u.by_action, "机构端") if a not in ("查看", "下载")]
-    admin = [a for a in _ranked(u.by_action, "管理端") if a != "查看"]
     months = u.by_month.sum(axis=1)
+    if s.partial and s.as_of is not None:
+        months = months[months.index <= s.as_of.month]  # months still to come are not "the quietest"
+    agency_text, admin_text = action_sentences(u.by_action)
     return {
         "portals": portals,
         "top_modules": _names(_ranked(u.by_module)[:3]),
         "enterprise_modules": _names(_ranked(u.by_module, "企业端")[:3]),
         "top_actions": _names(_ranked(u.by_action)[:2]),
-        "agency_extra": "、".join(agency_extra),
-        "admin_main": admin[0] if admin else "",
+        "agency_actions": agency_text,
+        "admin_actions": admin_text,
         "max_month": (int(months.idxmax()), int(months.max())),
         "min_month": (int(months.idxmin()), int(months.min())),
     }
