@@ -39,7 +39,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         args.csv.mkdir(parents=True, exist_ok=True)
     for table in stats.tables(year_stats):
         print(f"## {table.title}")
-        print(table.frame.to_string(index=False, na_rep="—"))
+        print(table.frame.astype(object).where(table.frame.notna(), "—").to_string(index=False))
         print()
         if args.csv:
             (args.csv / f"{table.key}.csv").write_bytes(csv_bytes(table.frame))
