@@ -34,6 +34,7 @@ def test_report_page_renders_charts_text_and_tables(report_site, serve, page):
     assert "平台累计公开项目业绩8项" in text and "已完成项目6项，进行中项目2项" in text
     assert "2022年项目业绩公开3项，2023年项目业绩公开4项，较去年增长33%。" in text
     assert "其中以企业端为主，企业端操作次数占比为50%，其次为管理端，操作次数占比33%。" in text
+    assert "本年度综合评价结果暂未生成。" in text   # scoring ran, but no agency here has enough data for a total
     pie = page.locator("[data-figure='fig-2023-regions'] .js-plotly-plot, .js-plotly-plot[data-figure='fig-2023-regions']")
     assert pie.locator("text", has_text="天津").count() >= 1   # the chart shows the table's labels and percents
     assert pie.locator("text", has_text="50%").count() >= 1
@@ -111,5 +112,9 @@ def test_open_data_downloads_and_field_dictionary(report_site, serve, page):
     assert b"13900001111" not in page.request.get(base + "opendata/agencies.json").body()
     dictionary = page.locator("table.tp-field-dictionary[data-set='agencies']").inner_text()
     assert "统一社会信用代码" in dictionary and "注册地址·省级行政区" in dictionary
-    assert page.locator("[data-part='scores-missing']").count() == 1  # no scoring step in this build
+    # the scoring step ran: latest score per agency (this fixture has no reviews, so no totals yet)
+    assert page.locator("[data-part='scores-missing']").count() == 0
+    scores = list(csv.DictReader(io.StringIO(page.request.get(base + "opendata/scores.csv").body().decode("utf-8-sig"))))
+    assert [r["agency"] for r in scores] == [f"r-a{i}" for i in range(1, 8)] and {r["total"] for r in scores} == {""}
+    assert "综合得分" in page.locator("table.tp-field-dictionary[data-set='scores']").inner_text()
     assert page.js_errors == []
