@@ -10,6 +10,7 @@ from typing import Any, Callable
 from ..model import Dataset
 from ..context import BuildContext
 from . import demands, qa_index, scoring
+from .agency_stats import agency_stats
 
 Step = Callable[[Dataset, BuildContext], Any]
 
@@ -18,6 +19,7 @@ STEPS: list[tuple[str, Step]] = [
     ("qa_index", qa_index.step),
     ("demands", demands.demand_facts),
     ("scores", scoring.compute),
+    ("agency_stats", agency_stats),
 ]
 
 
