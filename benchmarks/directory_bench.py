@@ -7,8 +7,9 @@
 2. Payload: agency records are loaded and schema-checked by the real loader, masked, and passed with
    their project counts to the real renderer `agencies.directory` (directory_index.build_index), which
    yields assets/data/directory.json and the list page. Sizes: raw, gzip -6 and gzip -9.
-   The scoring step needs the full review set; the payload is measured both unscored and with
-   seeded stand-in scores (grade + total per agency) to show what scores add.
+   The scoring step needs the full review set: with --full the whole pipeline (load, validate, compute)
+   runs on the generated data and the real scores are used (minutes at 10,000 agencies); without it the
+   payload is measured unscored and with seeded stand-in scores (grade + total per agency).
 3. Browser: the generated list page (real template, real directory.js/.css, all N rows as the no-JS
    table) is served on 127.0.0.1 and opened in Debian Chromium. Queries are typed key by key;
    directory.js records, per input event, the handler time and the time since the key event
@@ -62,6 +63,19 @@ def load_agencies(data: Path):
         records.append(record)
     counts = {r.id: sum(1 for _ in (r.path.parent / "projects").glob("*.yaml")) for r in records}
     return records, counts
+
+
+def prepare_all(data: Path):
+    """The build's own path: load + validate + compute (scores) + mask."""
+    from build_tools import pipeline
+    from build_tools.render.agencies import projects_by_agency
+    from build_tools.render.directory_index import score_lookup
+
+    prepared = pipeline.prepare(data)
+    records = prepared.public.of("agency")
+    projects = projects_by_agency(prepared.public)
+    score_of = score_lookup(prepared.ctx.computed.get("scores"))
+    return records, {r.id: len(projects[r.id]) for r in records}, {r.id: score_of(r.id) for r in records}
 
 
 def stand_in_scores(ids, seed):
@@ -159,6 +173,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--data", type=Path, help="folder for the generated data (reused if it has the agencies)")
     ap.add_argument("--verbose", action="store_true", help="print every keystroke's timings")
+    ap.add_argument("--full", action="store_true", help="run the whole pipeline for real scores (slow)")
     args = ap.parse_args()
     data = args.data or Path(tempfile.gettempdir()) / f"directory-bench-{args.agencies}-{args.seed}"
     if len(list(data.glob("agencies/*/agency.yaml"))) != args.agencies:
@@ -167,7 +182,13 @@ def main() -> None:
         generate.generate(data, args.agencies, args.seed)
         print(f"generated {args.agencies:,} agencies into {data} in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
-    records, counts = load_agencies(data)
+    if args.full:
+        records, counts, scores = prepare_all(data)
+        label = "with the scoring step's scores"
+    else:
+        records, counts = load_agencies(data)
+        scores = stand_in_scores([r.id for r in records], args.seed)
+        label = "with stand-in scores"
     print(f"loaded {len(records):,} agencies ({sum(counts.values()):,} projects) in {time.perf_counter() - t0:.1f} s")
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp)
@@ -175,8 +196,8 @@ def main() -> None:
         unscored, _ = payload_and_page(records, counts, {r.id: None for r in records}, site)
         built = time.perf_counter() - t0
         print(f"directory.json, unscored: {sizes(unscored)}  (payload + list page built in {built:.1f} s)")
-        scored, page = payload_and_page(records, counts, stand_in_scores([r.id for r in records], args.seed), site)
-        print(f"directory.json, with stand-in scores: {sizes(scored)}  "
+        scored, page = payload_and_page(records, counts, scores, site)
+        print(f"directory.json, {label}: {sizes(scored)}  "
               f"= {len(gzip.compress(scored, 6)) / len(records):.1f} gzip bytes per agency")
         print(f"list page (no-JS table of all agencies): raw {len(page.encode()) / 1024:,.0f} KB, "
               f"gzip {len(gzip.compress(page.encode())) / 1024:,.0f} KB")
