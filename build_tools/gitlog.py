@@ -54,13 +54,16 @@ def last_changed(paths: list[Path]) -> dict[Path, dt.date]:
     latest: dict[str, dt.date] = {}
     for change in _log(root, [str(common)]):
         latest[change.path] = change.date.date()  # oldest first, so the last write wins
-    result = {}
-    for absolute, relative in rel.items():
-        prefix = str(relative)
-        dates = [d for path, d in latest.items() if path == prefix or path.startswith(prefix + "/")]
-        if dates:
-            result[absolute] = max(dates)
-    return result
+    # Every file and folder above it gets the newest date below it, in one pass: asking for 10,000
+    # agency folders must not scan every changed file once per folder.
+    newest: dict[str, dt.date] = {}
+    for path, day in latest.items():
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):
+            key = "/".join(parts[:depth])
+            if key not in newest or newest[key] < day:
+                newest[key] = day
+    return {absolute: newest[str(relative)] for absolute, relative in rel.items() if str(relative) in newest}
 
 
 def _log(root: Path, rel_paths: list[str]) -> list[Change]:

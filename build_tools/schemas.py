@@ -121,3 +121,13 @@ def _safe_link(value: object) -> bool:
 def validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> jsonschema.Draft202012Validator:
     k = load_kinds(schema_dir)[kind]
     return jsonschema.Draft202012Validator(k.schema, registry=registry(schema_dir), format_checker=format_checker)
+
+
+@lru_cache(maxsize=None)
+def enum_values(file: str, *path: str) -> tuple[str, ...]:
+    """Allowed values of a schema field in the schema's order, e.g. enum_values("agency.schema.json",
+    "properties", "company_size"): lists and facets show them in that order."""
+    node = json.loads((SCHEMA_DIR / file).read_text(encoding="utf-8"))
+    for key in path:
+        node = node[key]
+    return tuple(node["enum"])

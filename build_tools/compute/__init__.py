@@ -10,6 +10,7 @@ from typing import Any, Callable
 from ..model import Dataset
 from ..context import BuildContext
 from . import demands, qa_index, scoring, stats
+from .agency_stats import agency_stats
 
 Step = Callable[[Dataset, BuildContext], Any]
 
@@ -19,6 +20,7 @@ STEPS: list[tuple[str, Step]] = [
     ("demands", demands.demand_facts),
     ("scores", scoring.compute),
     ("stats", stats.compute),   # annual statistics for every year with data (report, charts)
+    ("agency_stats", agency_stats),
 ]
 
 

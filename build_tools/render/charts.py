@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any
+from typing import Any, Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -70,3 +70,27 @@ def lines(frame: pd.DataFrame, title: str, series: list[str], unit: str) -> dict
                                 hovertemplate="%{x}：%{y} " + html.escape(unit) + "<extra>" + html.escape(str(s)) + "</extra>")
                      for s in series])
     return _layout(fig, title, xaxis={"type": "category"})
+
+
+def render(dataset, ctx) -> Iterable[Output]:
+    """The one copy of plotly.js on the site; pages with charts load it by `PLOTLY_PATH`."""
+    del dataset, ctx
+    yield plotly_asset()
+
+
+def bar_figure(rows: list[tuple[str, int]], x_title: str, y_title: str) -> dict[str, Any]:
+    """A bar chart of (label, count) rows as plain JSON for Plotly.newPlot (agency overview)."""
+    fig = go.Figure(go.Bar(x=_labels(label for label, _ in rows), y=[n for _, n in rows],
+                           text=[n for _, n in rows], textposition="outside", marker_color=COLORS[0]))
+    fig.update_layout(template="simple_white", margin=dict(l=48, r=16, t=16, b=80), height=320,
+                      xaxis_title=html.escape(x_title), yaxis_title=html.escape(y_title), font=dict(size=12))
+    fig.update_yaxes(rangemode="tozero", dtick=max(1, _nice_step(max((n for _, n in rows), default=1))))
+    return json.loads(fig.to_json())  # plain types: plotly's encoder handles numpy and friends
+
+
+def _nice_step(top: int) -> int:
+    """Integer y ticks (counts of agencies are whole numbers)."""
+    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000):
+        if top / step <= 8:
+            return step
+    return 10_000

@@ -178,6 +178,5 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                  in_nav=True)
     if not years:
         return
-    yield charts.plotly_asset()
     for year in years:
         yield from year_outputs(stats.years[year], ctx, years)

@@ -1,0 +1,110 @@
+"""The directory's search/facet payload (assets/data/directory.json), loaded lazily by directory.js.
+
+It carries only what search, facets and the result rows need, in positional rows with
+ids into shared lookup tables, so 10,000 agencies stay small once gzipped. Text that the
+lookups already hold (type names, regions, qualification kinds) is not repeated per
+agency: the browser joins it back into each agency's search text.
+
+Row layout (ROW_FIELDS, also documented at the top of directory.js):
+  [id, name, region, types, size, quals, zone, grade, score, projects, text]
+  region   index into `regions` of the district ([name, parent index or -1] rows:
+           province -> city -> district)
+  types    indexes into `types`;  size: index into `sizes`;  quals: indexes into `quals`
+  zone     1 when the agency has an office in the zone, else 0
+  grade    index into `grades` (the last entry is UNRATED);  score: 0–100 or null
+  text     extra search text: short name, town and street address, scope, qualification names
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Mapping
+
+from ..schemas import enum_values
+
+ROW_FIELDS = ["id", "name", "region", "types", "size", "quals", "zone", "grade", "score", "projects", "text"]
+UNRATED = "未评价"
+
+
+def business_types() -> tuple[str, ...]:
+    return enum_values("common.schema.json", "$defs", "business_type")
+
+
+def company_sizes() -> tuple[str, ...]:
+    return enum_values("agency.schema.json", "properties", "company_size")
+
+
+def qualification_kinds() -> tuple[str, ...]:
+    return enum_values("agency.schema.json", "properties", "qualifications", "items", "properties", "kind")
+
+
+class _Table:
+    """Values in first-seen order, each with a stable small integer id."""
+
+    def __init__(self, initial: Iterable[Any] = ()):
+        self.items: list[Any] = []
+        self._ids: dict[Any, int] = {}
+        for item in initial:
+            self.id(item)
+
+    def id(self, item: Any) -> int:
+        if item not in self._ids:
+            self._ids[item] = len(self.items)
+            self.items.append(item)
+        return self._ids[item]
+
+
+ScoreOf = Callable[[str], Any]  # agency id -> AgencyScore-like (.total, .grade) or None
+
+
+def score_lookup(scores: Any) -> ScoreOf:
+    """`ctx.computed.get("scores")` may be absent (no scoring step yet): then nobody is rated."""
+    return scores.latest if scores is not None else (lambda _id: None)
+
+
+def search_text(agency: Mapping[str, Any]) -> str:
+    """Searchable text the lookup tables do not already carry."""
+    addr = agency["registered_address"]
+    parts = [agency.get("short_name", ""), addr.get("town", ""), addr["detail"], agency.get("service_scope", "")]
+    parts += [q["name"] for q in agency.get("qualifications", [])]
+    return " ".join(p for p in parts if p)
+
+
+def build_index(agencies: Iterable[Mapping[str, Any]], project_counts: Mapping[str, int],
+                score_of: ScoreOf) -> dict[str, Any]:
+    """The directory payload for `agencies` (record data dicts, masked), sorted by name for a stable file."""
+    regions = _Table()
+    types = _Table(business_types())
+    sizes = company_sizes()
+    quals = _Table(qualification_kinds())
+    rows: list[list[Any]] = []
+    graded: list[tuple[list[Any], str | None]] = []
+    for a in sorted(agencies, key=lambda a: (a["name"], a["id"])):
+        addr = a["registered_address"]
+        province = regions.id((addr["province"], -1))
+        city = regions.id((addr["city"], province))
+        district = regions.id((addr["district"], city))
+        score = score_of(a["id"])
+        total = getattr(score, "total", None)
+        row = [a["id"], a["name"], district,
+               [types.id(t) for t in a["business_types"]],
+               sizes.index(a["company_size"]),
+               sorted({quals.id(q["kind"]) for q in a.get("qualifications", [])}),
+               1 if a["office_in_zone"] else 0,
+               None,  # grade: filled once all grades are known
+               None if total is None else round(float(total), 1),
+               project_counts.get(a["id"], 0),
+               search_text(a)]
+        rows.append(row)
+        graded.append((row, getattr(score, "grade", None)))
+    grades = sorted({g for _, g in graded if g}) + [UNRATED]
+    for row, grade in graded:
+        row[ROW_FIELDS.index("grade")] = grades.index(grade or UNRATED)
+    return {
+        "v": 1,
+        "fields": ROW_FIELDS,
+        "regions": [list(r) for r in regions.items],
+        "types": types.items,
+        "sizes": list(sizes),
+        "quals": quals.items,
+        "grades": grades,
+        "rows": rows,
+    }
