@@ -85,11 +85,14 @@ def test_report_index_is_in_nav_and_links_every_year(report_site, serve, page):
     base = serve(report_site)
     page.goto(base)
     page.locator(".md-tabs a, .md-nav a", has_text="年度报告").first.click()
+    page.wait_for_url("**/report/")
     rows = page.locator(".tp-report-years tbody tr")
+    rows.first.wait_for()  # the click navigates: count rows only once the new page is there
     years = [int(rows.nth(i).get_attribute("data-year")) for i in range(rows.count())]
     # records span 2021..2024; later years appear only when the fixture's git history (its commits) is later
     assert years == list(range(max(years), 2020, -1)) and max(years) >= 2024
     page.locator("a", has_text="2023年度报告").click()
+    page.wait_for_url("**/report/2023/")
     assert page.locator("article.tp-report").get_attribute("data-year") == "2023"
 
 
