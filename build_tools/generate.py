@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
+import os
 import random
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -144,13 +147,40 @@ def demand(rng: random.Random, n: int) -> dict[str, Any]:
 
 
 def generate(out: Path, agencies: int, seed: int = 1, projects_per_agency: int = 10,
-             demands: int | None = None) -> dict[str, int]:
-    """Write a dataset under `out`; returns counts per kind."""
-    rng = random.Random(seed)
-    clients = [f"{rng.choice(PLACE)}示例{rng.choice(INDUSTRY)}{i}号有限公司" for i in range(max(50, agencies * 2))]
-    counts = {"agency": 0, "project": 0, "enterprise_review": 0, "management_review": 0, "demand": 0}
-    review_n = 0
-    for n in range(1, agencies + 1):
+             demands: int | None = None, jobs: int = 1) -> dict[str, int]:
+    """Write a dataset under `out`; returns counts per kind.
+
+    Each agency draws from its own generator seeded by (seed, number), so agencies can be written
+    by several processes and the output is the same for any `jobs`."""
+    counts = Counter()
+    chunks = [(out, seed, projects_per_agency, agencies, range(i, min(i + 500, agencies + 1)))
+              for i in range(1, agencies + 1, 500)]
+    if jobs > 1 and len(chunks) > 1:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap_unordered(_agency_chunk, chunks):
+                counts.update(part)
+    else:
+        for chunk in chunks:
+            counts.update(_agency_chunk(chunk))
+    rng = random.Random(f"{seed}:demands")
+    for n in range(1, (demands if demands is not None else max(20, agencies // 5)) + 1):
+        _write(out / "demands" / f"gen-demand-{n:06d}.yaml", demand(rng, n))
+        counts["demand"] += 1
+    return {k: counts[k] for k in ("agency", "project", "enterprise_review", "management_review", "demand")}
+
+
+def _clients(seed: int, agencies: int) -> list[str]:
+    rng = random.Random(f"{seed}:clients")
+    return [f"{rng.choice(PLACE)}示例{rng.choice(INDUSTRY)}{i}号有限公司" for i in range(max(50, agencies * 2))]
+
+
+def _agency_chunk(args: tuple[Path, int, int, int, range]) -> Counter:
+    """Agencies numbered `numbers`, each with its projects, enterprise reviews and management reviews."""
+    out, seed, projects_per_agency, agencies, numbers = args
+    clients = _clients(seed, agencies)
+    counts: Counter = Counter()
+    for n in numbers:
+        rng = random.Random(f"{seed}:{n}")
         a = agency(rng, n)
         folder = out / "agencies" / a["id"]
         _write(folder / "agency.yaml", a)
@@ -160,9 +190,9 @@ def generate(out: Path, agencies: int, seed: int = 1, projects_per_agency: int =
             _write(folder / "projects" / f"{p['id']}.yaml", p)
             counts["project"] += 1
             if rng.random() < 0.3:
-                review_n += 1
-                _write(out / "reviews/enterprise" / f"gen-er-{review_n:07d}.yaml", {
-                    "id": f"gen-er-{review_n:07d}", "enterprise": p["client"], "agency": a["id"], "project": p["id"],
+                rid = f"gen-er-{n:06d}-{i:03d}"
+                _write(out / "reviews/enterprise" / f"{rid}.yaml", {
+                    "id": rid, "enterprise": p["client"], "agency": a["id"], "project": p["id"],
                     "date": p.get("end_date", p["start_date"]),
                     "scores": {k: rng.choices([1, 2, 3, 4, 5], [1, 1, 3, 6, 5])[0]
                                for k in ("quality", "timeliness", "professionalism", "communication", "price")}})
@@ -174,9 +204,6 @@ def generate(out: Path, agencies: int, seed: int = 1, projects_per_agency: int =
                     "id": rid, "reviewer": "示例市生态环境局", "agency": a["id"], "year": year,
                     "score": rng.randint(55, 98), "date": f"{year + 1}-01-15"})
                 counts["management_review"] += 1
-    for n in range(1, (demands if demands is not None else max(20, agencies // 5)) + 1):
-        _write(out / "demands" / f"gen-demand-{n:06d}.yaml", demand(rng, n))
-        counts["demand"] += 1
     return counts
 
 
@@ -191,6 +218,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--agencies", type=int, default=1000)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--projects-per-agency", type=int, default=10)
-    p.set_defaults(func=lambda a: print(generate(a.out, a.agencies, a.seed, a.projects_per_agency)) or 0)
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行进程数 (worker processes)")
+    p.set_defaults(func=lambda a: print(generate(a.out, a.agencies, a.seed, a.projects_per_agency,
+                                                 jobs=a.jobs)) or 0)
 
 

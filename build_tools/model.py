@@ -20,13 +20,25 @@ class Record:
     id: str
     path: Path                       # absolute path of the YAML file
     data: dict[str, Any]
-    lines: dict[str, int] = field(default_factory=dict, repr=False)  # JSON pointer -> line
+    # JSON pointer -> line. None until needed: bulk loading skips it (memory, speed) and
+    # `line()` re-reads the file the first time a problem has to be reported.
+    lines: dict[str, int] | None = field(default=None, repr=False)
 
     def line(self, pointer: str = "") -> int:
         """Line of a field, falling back to its nearest existing parent."""
+        if self.lines is None:
+            self.lines = _lines_of(self.path)
         while pointer and pointer not in self.lines:
             pointer = pointer.rsplit("/", 1)[0]
         return self.lines.get(pointer, 1)
+
+
+def _lines_of(path: Path) -> dict[str, int]:
+    from .safeyaml import YamlError, load_bytes  # late: the model does not depend on parsing otherwise
+    try:
+        return load_bytes(path.read_bytes()).lines
+    except (OSError, YamlError):
+        return {}
 
 
 @dataclass

@@ -1,0 +1,104 @@
+"""On-disk cache of per-file load results, keyed by content hash (so rebuilds after one change are incremental).
+
+A file's load result (its data, or its problems) depends only on its bytes, its kind and its id
+(derived from the path), and on the code and schemas that read it. The key is a hash of the first
+three; the code and schemas name the cache folder, so any change there starts a fresh cache.
+Entries are spread over 256 shard files (marshal: plain data only, fastest to read back); a run
+rewrites only the shards that changed, and a full load drops entries of files that are gone.
+
+PLATFORM_CACHE=0 turns the cache off; PLATFORM_CACHE=<folder> moves it (default .cache/validate/).
+"""
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .context import ROOT
+
+# What a cached result is made of: the record's data (None when unreadable) and its problems as
+# (line, field, message, english) tuples; the file name is added back when reporting.
+Entry = tuple[Any, list[tuple[int, str, str, str]]]
+
+_CODE = ("safeyaml.py", "load.py", "fastcheck.py", "schemas.py", "messages.py", "codes.py", "cache.py", "model.py")
+
+
+def key(kind: str, record_id: str, raw: bytes) -> bytes:
+    h = hashlib.blake2b(raw, digest_size=16, person=b"tp-validate-v1")
+    h.update(f"\0{kind}\0{record_id}".encode())
+    return h.digest()
+
+
+def _namespace(schema_dir: Path) -> str:
+    """Hash of everything that decides a result besides the file itself."""
+    h = hashlib.blake2b(digest_size=8)
+    h.update(sys.version.encode())  # marshal format and regex behaviour follow the Python version
+    here = Path(__file__).resolve().parent
+    for path in [here / name for name in _CODE] + sorted(schema_dir.glob("*.json")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def location() -> Path | None:
+    setting = os.environ.get("PLATFORM_CACHE", "")
+    if setting == "0":
+        return None
+    return Path(setting) if setting else ROOT / ".cache" / "validate"
+
+
+class Cache:
+    """Load results of one data root under the current code and schemas."""
+
+    def __init__(self, folder: Path | None, data_root: Path, schema_dir: Path):
+        self.entries: dict[bytes, Entry] = {}
+        self.dirty: set[int] = set()
+        self.folder = None
+        if folder is None:
+            return
+        ns = _namespace(schema_dir)
+        root_tag = hashlib.blake2b(str(data_root.resolve()).encode(), digest_size=6).hexdigest()
+        self.folder = folder / ns / root_tag
+        for stale in folder.glob("*"):  # results of older code or schemas are never read again
+            if stale.is_dir() and stale.name != ns:
+                shutil.rmtree(stale, ignore_errors=True)
+        for shard in self.folder.glob("*.marshal"):
+            try:
+                self.entries.update(marshal.loads(shard.read_bytes()))
+            except (OSError, EOFError, ValueError, TypeError):
+                self.dirty.add(int(shard.stem, 16))  # unreadable shard: rebuilt on save
+
+    def get(self, k: bytes) -> Entry | None:
+        return self.entries.get(k)
+
+    def put(self, k: bytes, entry: Entry) -> None:
+        if self.entries.get(k) != entry:
+            self.entries[k] = entry
+            self.dirty.add(k[0])
+
+    def save(self, keep: set[bytes] | None = None) -> None:
+        """Write changed shards atomically; with `keep`, drop every entry not in it (files gone or changed)."""
+        if self.folder is None:
+            return
+        if keep is not None:
+            for k in [k for k in self.entries if k not in keep]:
+                del self.entries[k]
+                self.dirty.add(k[0])
+        if not self.dirty:
+            return
+        shards: dict[int, dict[bytes, Entry]] = {n: {} for n in self.dirty}
+        for k, entry in self.entries.items():
+            if k[0] in shards:
+                shards[k[0]][k] = entry
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for n, content in shards.items():
+            target = self.folder / f"{n:02x}.marshal"
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(marshal.dumps(content))
+            os.replace(tmp, target)  # readers see the old or the new shard, never half of one
+        self.dirty.clear()
