@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test validate chromium clean
+.PHONY: site serve test validate chromium clean bench
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,5 +32,9 @@ chromium:
 test: $(STAMP) chromium validate
 	$(PY) -m pytest -q
 
+# Benchmark on generated data: `make bench SIZES=1000,10000` (default 1000,10000,100000; builds up to BUILD_MAX agencies).
+bench: $(STAMP)
+	$(PY) -m benchmarks.run $(if $(SIZES),--sizes $(SIZES)) $(if $(BUILD_MAX),--build-max $(BUILD_MAX))
+
 clean:
-	rm -rf site site.tmp .pytest_cache
+	rm -rf site site.tmp .pytest_cache .cache

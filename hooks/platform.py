@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # make build_to
 
 from build_tools import pipeline  # noqa: E402
 from build_tools.problems import InvalidData  # noqa: E402
+from build_tools.render.html import HTML_PAGE  # noqa: E402
 
 _prepared: pipeline.Prepared | None = None
 
@@ -39,3 +40,15 @@ def on_files(files: Files, config) -> Files:
         inclusion = InclusionLevel.INCLUDED if out.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, out.path, content=out.content, inclusion=inclusion))
     return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Generated pages are one block of escaped HTML: keep it aside so Markdown does not re-parse it."""
+    if page.meta.get(HTML_PAGE):
+        page.platform_html = markdown.strip()
+        return ""
+    return markdown
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return getattr(page, "platform_html", html)

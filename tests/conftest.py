@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -17,6 +18,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"
 TODAY = "2026-11-25"  # pinned so "expired" and "open" flags are reproducible
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Keep the validation cache of test runs (many temporary data roots) out of the working tree.
+os.environ.setdefault("PLATFORM_CACHE", tempfile.mkdtemp(prefix="tp-validate-cache-"))
 
 
 def build_site(data_dir: Path, site_dir: Path, env: dict[str, str] | None = None,

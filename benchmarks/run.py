@@ -1,0 +1,149 @@
+"""Benchmark: validation and site builds on generated data at several sizes; prints a table.
+
+    python -m benchmarks.run [--sizes 1000,10000,100000] [--build-max 10000]
+
+For each size N (agencies; ~10 projects each) it generates benchmarks/out/data-N once (reused after),
+then runs each step as a child process and reads that child's own rusage (os.wait4), so figures are
+wall time, CPU time (user+sys, all worker processes included) and peak RSS of the step:
+
+  validate cold   `python -m build_tools validate` with an empty validation cache
+  validate warm   the same again: every file is a cache hit (the CI / rebuild case)
+  build full      `mkdocs build` of the real site (mkdocs.yml) from the data, empty caches
+  rebuild 1 agency  one agency.yaml edited, `mkdocs build` again with the caches of the full build
+
+Builds above --build-max agencies are skipped (and the reason printed): mkdocs renders every page
+in one process, so time grows linearly and can be estimated from the largest size built.
+The machine may be shared: the load average is printed with the table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_mb: float
+    returncode: int
+    output: str
+
+
+def run(cmd: list[str], env: dict[str, str]) -> Run:
+    """Run one step and measure it alone: wait4 gives this child's rusage (its workers included)."""
+    log = OUT / "last-step.log"
+    start = time.perf_counter()
+    with open(log, "w+") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=fh, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        fh.seek(0)
+        output = fh.read()
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), output)
+
+
+def dataset(n: int, seed: int) -> tuple[Path, dict[str, int], float | None]:
+    """Generated data of n agencies (reused when already complete); returns folder, counts, seconds spent."""
+    folder = OUT / f"data-{n}"
+    marker = folder / ".complete"
+    if marker.exists():
+        return folder, json.loads(marker.read_text()), None
+    shutil.rmtree(folder, ignore_errors=True)
+    from build_tools.generate import generate
+    start = time.perf_counter()
+    counts = generate(folder, n, seed, jobs=os.cpu_count() or 1)
+    marker.write_text(json.dumps(counts))
+    return folder, counts, time.perf_counter() - start
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def touch_one_agency(data: Path) -> Path:
+    """Edit one agency's free text (a real content change, not only mtime)."""
+    target = sorted((data / "agencies").iterdir())[len(list((data / "agencies").iterdir())) // 2] / "agency.yaml"
+    text = target.read_text(encoding="utf-8")
+    marker = "（基准测试修改）"
+    text = text.replace(marker, "") if marker in text else text.replace("相关技术服务。", "相关技术服务。" + marker, 1)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def bench(n: int, seed: int, build_max: int, rows: list[list[str]], notes: list[str]) -> None:
+    data, counts, gen_s = dataset(n, seed)
+    records = sum(counts.values())
+    label = f"{n:,} ag / {counts['project']:,} proj"
+    if gen_s is not None:
+        notes.append(f"{label}: generated {records:,} files in {gen_s:.0f} s")
+    py = sys.executable
+    cache = OUT / f"cache-{n}"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {"PLATFORM_CACHE": str(cache), "PLATFORM_TODAY": "2026-11-25", "NO_MKDOCS_2_WARNING": "1"}
+
+    def row(step: str, r: Run, extra: str = "") -> None:
+        ok = "ok" if r.returncode == 0 else f"FAILED ({r.returncode})"
+        rate = f"{records / r.wall:,.0f}" if step.startswith("validate") else ""
+        rows.append([label, step, f"{r.wall:.1f}", f"{r.cpu:.1f}", rate, f"{r.peak_mb:,.0f}", extra, ok])
+        if r.returncode:
+            notes.append(f"{label} {step} failed:\n" + r.output[-2000:])
+
+    validate = [py, "-m", "build_tools", "validate", str(data)]
+    row("validate cold", run(validate, env))
+    row("validate warm", run(validate, env))
+    if n > build_max:
+        notes.append(f"{label}: site build skipped (--build-max {build_max}); see the per-page rate of the "
+                     "largest build above to estimate it")
+        return
+    site = OUT / f"site-{n}"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(ROOT / ".cache" / "pages", ignore_errors=True)
+    build = [py, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)]
+    benv = {**env, "PLATFORM_DATA": str(data), "PLATFORM_PAGE_CACHE": str(OUT / f"pages-{n}")}
+    shutil.rmtree(OUT / f"pages-{n}", ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    full = run(build, benv)
+    pages = sum(1 for _ in site.rglob("index.html")) if site.exists() else 0
+    directory = site / "assets" / "data" / "directory.json"
+    size = f"site {du(site) / 2**20:,.0f} MB, {pages:,} pages" if site.exists() else ""
+    size += f"; directory.json {directory.stat().st_size / 2**20:,.1f} MB" if directory.exists() else "; directory.json n/a"
+    row("build full", full, size)
+    touch_one_agency(data)
+    row("rebuild 1 agency", run(build, benv))
+    touch_one_agency(data)  # restore the generated text so the data set stays reusable
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=os.environ.get("SIZES", "1000,10000,100000"))
+    parser.add_argument("--build-max", type=int, default=int(os.environ.get("BUILD_MAX", "10000")))
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    for n in [int(s) for s in args.sizes.split(",") if s]:
+        bench(n, args.seed, args.build_max, rows, notes)
+    head = ["data set", "step", "wall s", "cpu s", "records/s", "peak MB", "output", "result"]
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+    print(f"\nmachine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for r in [head, ["-" * w for w in widths]] + rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    for note in notes:
+        print("note:", note)
+    return 0 if all(r[-1] == "ok" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
