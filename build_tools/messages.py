@@ -73,7 +73,9 @@ def explain(error: jsonschema.ValidationError, root: dict, registry=None) -> tup
     label = f"「{title}」" if title else ""
     value = error.instance
     if v == "additionalProperties":
-        extra = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+        # From the instance, not the message text: a hostile key containing "(" or "'" would garble that.
+        known = error.schema.get("properties", {})
+        extra = sorted((k for k in error.instance if k not in known), key=str) if isinstance(error.instance, dict) else []
         names = "、".join(extra)
         return path + ([extra[0]] if len(extra) == 1 else []), \
             f"不认识的字段 {names}，请检查拼写或删除（可填写的字段见 schemas/ 中的说明）", f"unknown field(s) {extra}"

@@ -19,6 +19,11 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 
 MAX_BYTES = 256 * 1024  # a record is a page of text; anything larger is a mistake or an attack
 MAX_NODES = 20_000
+MAX_DEPTH = 32   # records nest 3 levels; deep nesting only serves to exhaust the stack
+# libyaml's composer recurses in C and crashes the process (segfault) somewhere past 20,000 levels.
+# A text with fewer collection indicators than this cannot nest that deep, so only texts with more
+# get the (slower) event pass that measures depth before composing.
+_C_SAFE_INDICATORS = 5_000
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
@@ -56,6 +61,8 @@ def parse(text: str, with_lines: bool = True) -> Parsed:
 
     `with_lines=False` skips the line map (the fast path of bulk loading: lines are
     only needed to report a problem, and `Record.line` re-parses the file then)."""
+    if sum(text.count(c) for c in "[{-:?") > _C_SAFE_INDICATORS:
+        _check_depth(text)
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -76,13 +83,39 @@ def parse(text: str, with_lines: bool = True) -> Parsed:
     return out
 
 
+def _too_deep(line: int) -> YamlError:
+    return YamlError(f"嵌套层级过深（超过 {MAX_DEPTH} 层），记录不需要这样的结构", line, "nesting too deep")
+
+
+def _check_depth(text: str) -> None:
+    """Measure nesting on the event stream (libyaml's parser keeps its own stack: no recursion)."""
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(event.start_mark.line + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # a syntax error: composing reports it with its line
+    finally:
+        loader.dispose()
+
+
 # Scalar constructors called directly: `construct_object` adds per-node bookkeeping we do not need
 # (no aliases, no recursion), and it was a third of the parse time. Strings need no construction.
 _SCALARS = {tag: _Loader.yaml_constructors[tag] for tag in _PLAIN_TAGS if tag.rsplit(":", 1)[1] not in ("seq", "map")}
 _STR = "tag:yaml.org,2002:str"
 
 
-def _build(node: yaml.Node, pointer: str, lines: dict[str, int] | None, seen: set[int], loader) -> Any:
+def _build(node: yaml.Node, pointer: str, lines: dict[str, int] | None, seen: set[int], loader,
+           depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        raise _too_deep(node.start_mark.line + 1)
     if id(node) in seen:
         raise YamlError("不支持 YAML 锚点/别名（& 和 *），请直接写出内容", node.start_mark.line + 1,
                         "anchors/aliases are not allowed")
@@ -109,14 +142,14 @@ def _build(node: yaml.Node, pointer: str, lines: dict[str, int] | None, seen: se
                 raise YamlError(f"字段“{key}”重复出现，请删除多余的一处", key_node.start_mark.line + 1,
                                 f"duplicate key {key!r}")
             child = f"{pointer}/{_escape(key)}" if lines is not None else ""
-            result[key] = _build(value_node, child, lines, seen, loader)
+            result[key] = _build(value_node, child, lines, seen, loader, depth + 1)
             if lines is not None:
                 lines[child] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
         if lines is None:
-            return [_build(item, "", None, seen, loader) for item in node.value]
-        return [_build(item, f"{pointer}/{i}", lines, seen, loader) for i, item in enumerate(node.value)]
+            return [_build(item, "", None, seen, loader, depth + 1) for item in node.value]
+        return [_build(item, f"{pointer}/{i}", lines, seen, loader, depth + 1) for i, item in enumerate(node.value)]
     if tag == _TIMESTAMP:
         return node.value  # keep dates as ISO text: the schema checks them, JSON has no date type
     return _SCALARS[tag](loader, node)

@@ -154,9 +154,16 @@ def local_files(dataset: Dataset) -> list[Problem]:
     out = []
     for rec in dataset:
         for ptr, value in _links(rec.data, ""):
-            if value.startswith("files/") and not (rec.path.parent / value).is_file():
+            if not value.startswith("files/"):
+                continue
+            target = rec.path.parent / value
+            if not target.is_file():
                 out.append(_problem(rec, ptr, f"链接的文件“{value}”不存在，请把文件一并提交到 {display_path(rec.path.parent / 'files')}",
                                     "linked file is missing"))
+            elif not target.resolve().is_relative_to((rec.path.parent / "files").resolve()):
+                # a symbolic link out of files/ would copy any file of the build machine onto the site
+                out.append(_problem(rec, ptr, f"链接的文件“{value}”指向 files/ 目录之外（符号链接），请提交文件本身",
+                                    "linked file resolves outside files/"))
     return out
 
 
