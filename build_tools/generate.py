@@ -147,21 +147,21 @@ def demand(rng: random.Random, n: int) -> dict[str, Any]:
 
 
 def generate(out: Path, agencies: int, seed: int = 1, projects_per_agency: int = 10,
-             demands: int | None = None, jobs: int = 1) -> dict[str, int]:
+             demands: int | None = None, jobs: int = 1, chunk: int = 500) -> dict[str, int]:
     """Write a dataset under `out`; returns counts per kind.
 
     Each agency draws from its own generator seeded by (seed, number), so agencies can be written
     by several processes and the output is the same for any `jobs`."""
     counts = Counter()
-    chunks = [(out, seed, projects_per_agency, agencies, range(i, min(i + 500, agencies + 1)))
-              for i in range(1, agencies + 1, 500)]
+    chunks = [(out, seed, projects_per_agency, agencies, range(i, min(i + chunk, agencies + 1)))
+              for i in range(1, agencies + 1, chunk)]
     if jobs > 1 and len(chunks) > 1:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for part in pool.imap_unordered(_agency_chunk, chunks):
                 counts.update(part)
     else:
-        for chunk in chunks:
-            counts.update(_agency_chunk(chunk))
+        for args in chunks:
+            counts.update(_agency_chunk(args))
     rng = random.Random(f"{seed}:demands")
     for n in range(1, (demands if demands is not None else max(20, agencies // 5)) + 1):
         _write(out / "demands" / f"gen-demand-{n:06d}.yaml", demand(rng, n))

@@ -165,13 +165,13 @@ def _load_chunk(chunk: list[tuple[str, str, str]]) -> list[tuple[bytes, Entry | 
 
 
 def load_many(targets: list[tuple[Kind, Path]], root: Path, schema_dir: Path = SCHEMA_DIR,
-              full: bool = True, parallel_min: int = PARALLEL_MIN) -> list[Entry]:
+              full: bool = True, parallel_min: int | None = None) -> list[Entry]:
     """Load results of `targets`, in order: from the cache when the bytes are unchanged, else computed
     (in worker processes for large trees; merged back in the original order, so output is deterministic)."""
     cache = cache_mod.Cache(cache_mod.location(), root, schema_dir)
     todo = [(kind.name, record_id(kind, path), str(path)) for kind, path in targets]
     _worker_state.update(cache=cache, schema_dir=schema_dir)
-    n = jobs() if len(todo) >= parallel_min else 1
+    n = jobs() if len(todo) >= (PARALLEL_MIN if parallel_min is None else parallel_min) else 1
     try:
         if n > 1:
             size = max(200, len(todo) // (n * 8))  # several chunks per worker evens out slow ones

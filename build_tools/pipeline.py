@@ -20,8 +20,8 @@ from .validate import validate_tree
 
 @dataclasses.dataclass
 class Prepared:
-    dataset: Dataset          # validated records, as submitted (compute reads these)
-    public: Dataset           # the same with personal numbers masked (render reads only these)
+    dataset: Dataset          # validated records, as submitted (cross-record checks, tools)
+    public: Dataset           # the same with personal numbers masked (compute and render read only these)
     ctx: BuildContext
 
 
@@ -31,8 +31,11 @@ def prepare(data_root: Path, config: dict[str, Any] | None = None) -> Prepared:
     if problems:
         raise InvalidData(problems)
     ctx = BuildContext(data_root=dataset.root, config=config or {})
-    compute_all(dataset, ctx)
-    return Prepared(dataset, mask_dataset(dataset), ctx)
+    public = mask_dataset(dataset)
+    # Computed results are published too (e.g. the Q&A search index holds every answer's terms):
+    # computing from the masked records keeps personal numbers out of them by construction.
+    compute_all(public, ctx)
+    return Prepared(dataset, public, ctx)
 
 
 def mask_dataset(dataset: Dataset) -> Dataset:
