@@ -92,3 +92,28 @@ def test_feed_is_the_same_on_every_build_date(fixture):
     # without a site URL: links relative to the feed, ids as URNs
     local = feed(demands, BuildContext(DEMANDS, today=dt.date(2026, 11, 25)))
     assert b'href="d08/"' in local and b"<id>urn:tp-platform:demand:d08</id>" in local
+
+
+def test_demand_page_lists_the_best_matches_and_links_the_rest(tmp_path):
+    """At scale a demand matches hundreds of agencies: the page shows the top ones by score, then a link."""
+    import re
+
+    from build_tools import pipeline
+    from build_tools.generate import generate
+    from build_tools.render.demands import MATCHES_SHOWN
+
+    generate(tmp_path / "data", agencies=120, seed=5, projects_per_agency=4, demands=10)
+    prepared = pipeline.prepare(tmp_path / "data")
+    facts = prepared.ctx.computed["demands"]
+    big = max(facts, key=lambda d: len(facts[d].matches))
+    assert len(facts[big].matches) > MATCHES_SHOWN
+    pages = {o.path: o.content for o in pipeline.render(prepared)}
+    html = pages[f"demands/{big}.md"]
+    assert html.count('<li><a href="../../agencies/') == MATCHES_SHOWN
+    assert f"共 {len(facts[big].matches)} 家" in html
+    assert re.search(r'href="\.\./\.\./agencies/\?type=[^"]+&amp;prov=', html)
+    scores = prepared.ctx.computed["scores"]
+    shown = re.findall(r'<li><a href="\.\./\.\./agencies/([^/]+)/', html)
+    totals = [(scores.latest(a).total if scores.latest(a) else None) for a in shown]
+    ranked = [t for t in totals if t is not None]
+    assert ranked == sorted(ranked, reverse=True) and totals[: len(ranked)] == ranked

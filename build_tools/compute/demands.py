@@ -45,16 +45,26 @@ def covers(agency: Agency, province: str) -> bool:
 
 
 def matching_agencies(demand: Demand, agencies: list[Agency]) -> tuple[str, ...]:
+    """`agencies` may be all agencies or only those of the demand's type (see `by_type`)."""
     province = demand.region["province"]
     found = [a for a in agencies if demand.demand_type in a.business_types and covers(a, province)]
     return tuple(a.id for a in sorted(found, key=lambda a: a.name))
 
 
+def by_type(agencies: list[Agency]) -> dict[str, list[Agency]]:
+    """Agencies grouped by business type, so matching is not demands x all agencies."""
+    grouped: dict[str, list[Agency]] = {}
+    for a in agencies:
+        for t in a.business_types:
+            grouped.setdefault(t, []).append(a)
+    return grouped
+
+
 def demand_facts(dataset: Dataset, ctx: BuildContext) -> dict[str, DemandFacts]:
-    agencies = views(dataset, "agency")
+    agencies = by_type(views(dataset, "agency"))
     out = {}
     for d in views(dataset, "demand"):
         status = effective_status(d, ctx.today)
         low, high = budget_bounds(d.budget)
-        out[d.id] = DemandFacts(status, status == OPEN, low, high, matching_agencies(d, agencies))
+        out[d.id] = DemandFacts(status, status == OPEN, low, high, matching_agencies(d, agencies.get(d.demand_type, [])))
     return out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Any, Iterable
+from urllib.parse import urlencode
 
 from ..compute.demands import DemandFacts
 from ..context import BuildContext
@@ -77,16 +78,36 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                              tree=region_tree(demands), today=ctx.today.isoformat(), feed="feed.xml"),
                  in_nav=True)
     agencies = dataset.index("agency")
+    rank = match_order(ctx)
     for rec, it in zip(demands, items):
         path = page_path("demand", rec.id)
         base = base_for(path)
+        shown = sorted(it["facts"].matches, key=rank)[:MATCHES_SHOWN]
         yield Output(path, page(rec.data["title"], "demand.html", base=base,
                                 description=rec.data.get("description", ""), item=it,
+                                match_total=len(it["facts"].matches),
+                                directory_query=urlencode({"type": rec.data["demand_type"],
+                                                           "prov": rec.data["region"]["province"]}),
                                 matches=[{"name": agencies[a].data["name"], "href": base + url("agency", a),
                                           "types": agencies[a].data["business_types"]}
-                                         for a in it["facts"].matches]))
+                                         for a in shown]))
         yield from attached_files(rec, f"{SECTIONS['demand']}/{rec.id}", field="attachments")
     yield Output(FEED, feed(demands, ctx))
+
+
+# A demand page shows the best few matches, not thousands: the directory link lists the rest.
+MATCHES_SHOWN = 12
+
+
+def match_order(ctx: BuildContext):
+    """Sort key for matching agencies: latest comprehensive score first (unscored last), then id."""
+    scores = ctx.computed.get("scores")
+
+    def key(agency_id: str):
+        latest = scores.latest(agency_id) if scores is not None else None
+        total = latest.total if latest is not None and latest.total is not None else None
+        return (total is None, -(total or 0.0), agency_id)
+    return key
 
 
 def feed(demands: list[Record], ctx: BuildContext) -> bytes:
