@@ -5,6 +5,8 @@ the record's place in the tree. All functions return problems, never raise.
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator
@@ -13,7 +15,7 @@ from . import messages
 from .load import display_path, load
 from .model import Dataset, Record
 from .problems import Problem
-from .schemas import SCHEMA_DIR, load_kinds
+from .schemas import SCHEMA_DIR, is_safe_link, load_kinds
 
 
 def _values(data: dict, field: str) -> Iterator[tuple[str, Any]]:
@@ -48,11 +50,16 @@ def unique_ids(dataset: Dataset) -> list[Problem]:
 def references(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> list[Problem]:
     out = []
     kinds = load_kinds(schema_dir)
-    ids = {k: {r.id for r in dataset.of(k)} for k in kinds}
+    # Rejected records still count as existing: one bad file must not cascade into
+    # "unknown id" errors in every file that points at it.
+    everything = dataset.everything()
+    ids = {k: {r.id for r in everything.of(k)} for k in kinds}
     for kind in kinds.values():
         for field, target in kind.refs:
             for rec in dataset.of(kind.name):
                 for ptr, value in _values(rec.data, field):
+                    if not isinstance(value, str):
+                        continue  # wrong type: the schema check already reported it
                     if value not in ids.get(target, set()):
                         title = kinds[target].title if target in kinds else target
                         out.append(_problem(rec, ptr, f"找不到编号为“{value}”的{title}，请核对编号",
@@ -123,7 +130,8 @@ def reviews_match_projects(dataset: Dataset) -> list[Problem]:
     out = []
     projects = dataset.index("project")
     for rec in dataset.of("enterprise_review"):
-        proj = projects.get(rec.data.get("project", ""))
+        ref = rec.data.get("project")
+        proj = projects.get(ref) if isinstance(ref, str) else None  # other types: reported by the schema
         if proj is None:
             continue  # reported by references()
         if proj.data.get("agency") != rec.data.get("agency"):
@@ -154,8 +162,8 @@ def local_files(dataset: Dataset) -> list[Problem]:
     out = []
     for rec in dataset:
         for ptr, value in _links(rec.data, ""):
-            if not value.startswith("files/"):
-                continue
+            if not value.startswith("files/") or not is_safe_link(value):
+                continue  # unsafe links (.., NUL, …) are reported by the schema check
             target = rec.path.parent / value
             if not target.is_file():
                 out.append(_problem(rec, ptr, f"链接的文件“{value}”不存在，请把文件一并提交到 {display_path(rec.path.parent / 'files')}",
@@ -179,15 +187,35 @@ def _links(node: Any, ptr: str) -> Iterator[tuple[str, str]]:
             yield from _links(v, f"{ptr}/{i}")
 
 
-CHECKS = (local_files, unique_ids, references, date_order, inverse_links, folder_ownership, reviews_match_projects,
-          budget_ranges)
+# Checks that tolerate any value types also run on schema-rejected records as they are; the others
+# see rejected records without their faulty fields, so one run still reports as much as possible.
+ROBUST_CHECKS = (local_files, unique_ids, references)
+TYPED_CHECKS = (date_order, inverse_links, folder_ownership, reviews_match_projects, budget_ranges)
+CHECKS = ROBUST_CHECKS + TYPED_CHECKS
 
 
-def cross_check(dataset: Dataset) -> list[Problem]:
+def cross_check(dataset: Dataset, problems: list[Problem] = ()) -> list[Problem]:
+    """Cross-record problems of valid and rejected records; `problems` are the schema problems found so far."""
     out: list[Problem] = []
-    for check in CHECKS:
-        out += check(dataset)
+    everything = dataset.everything()
+    for check in ROBUST_CHECKS:
+        out += check(everything)
+    typed = without_faulty_fields(dataset, problems).everything()
+    for check in TYPED_CHECKS:
+        out += check(typed)
     return out
+
+
+def without_faulty_fields(dataset: Dataset, problems: list[Problem]) -> Dataset:
+    """Rejected records minus every top-level field the schema complained about (so types can be trusted)."""
+    faulty: dict[str, set[str]] = defaultdict(set)
+    for p in problems:
+        faulty[p.file].add(re.split(r"[.\[]", p.field, maxsplit=1)[0])
+    rejected = {kind: [dataclasses.replace(r, data={k: v for k, v in r.data.items()
+                                                    if k not in faulty[display_path(r.path)]})
+                       for r in recs]
+                for kind, recs in dataset.rejected.items()}
+    return Dataset(dataset.root, dataset.records, rejected)
 
 
 def validate_tree(root: Path, paths: list[Path] | None = None) -> tuple[Dataset, list[Problem]]:
@@ -197,7 +225,7 @@ def validate_tree(root: Path, paths: list[Path] | None = None) -> tuple[Dataset,
     are still resolved against every record (a PR touching one file can still break a link).
     """
     dataset, problems = load(root)
-    problems += cross_check(dataset.everything())
+    problems += cross_check(dataset, problems)
     if paths is not None:
         chosen = {display_path(p.resolve()) for p in paths}
         problems = [p for p in problems if p.file in chosen]

@@ -124,3 +124,11 @@ def test_cli_single_file_mode(data_copy):
     result = subprocess.run([sys.executable, "-m", "build_tools", "validate", str(target)],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_wrong_types_in_reference_fields_do_not_crash_cross_checks(data_copy):
+    """Found by the property-based test: cross-record checks also see schema-invalid records."""
+    edit(data_copy / "agencies/demo-alpha/projects/demo-alpha-2023-001.yaml", lambda d: d.update(agency=[]))
+    edit(data_copy / "reviews/enterprise/er-0001.yaml", lambda d: d.update(project={"x": 1}))
+    found = {(Path(p.file).name, p.field) for p in problems_of(data_copy)}
+    assert ("demo-alpha-2023-001.yaml", "agency") in found and ("er-0001.yaml", "project") in found
