@@ -8,7 +8,6 @@ Usage (operations by portal, module, action and month) is in `UsageYear`; see us
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,7 @@ import pandas as pd
 
 from ..context import BuildContext
 from ..model import Dataset, views
-from ..schemas import SCHEMA_DIR
+from ..schemas import enum_values
 from .usage import ACTIONS, PORTALS, UsageInput, collect
 
 DEFAULT_REGIONS = ("天津市", "河北省", "北京市")
@@ -190,8 +189,7 @@ def project_frame(dataset: Dataset) -> pd.DataFrame:
 
 def business_type_order() -> list[str]:
     """The ten business types in the schema's order (charts list every type, including zeros)."""
-    doc = json.loads((SCHEMA_DIR / "common.schema.json").read_text(encoding="utf-8"))
-    return list(doc["$defs"]["business_type"]["enum"])
+    return list(enum_values("common.schema.json", "$defs", "business_type"))
 
 
 # --- one year ---------------------------------------------------------------------------------------

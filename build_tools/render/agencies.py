@@ -14,6 +14,7 @@ from .directory_index import build_index, score_lookup
 from .evaluation import score_context
 from .html import page
 from .links import base_for, page_path
+from .relations import local_files
 
 DIRECTORY_DATA = "assets/data/directory.json"
 
@@ -81,7 +82,5 @@ def overview(ctx: BuildContext) -> Iterable[Output]:
 
 
 def attached_files(record: Record, folder: str, field: str = "files") -> Iterable[Output]:
-    """Copy files/ next to a record so its relative links resolve on the site (validation checked they exist)."""
-    for f in record.data.get(field, []):
-        if f["url"].startswith("files/"):
-            yield Output(f"{folder}/{f['url']}", (record.path.parent / f["url"]).read_bytes())
+    """Copy the files/ a record's `field` list links to (e.g. files, attachments) next to its page."""
+    return local_files(record, (f["url"] for f in record.data.get(field, [])), folder)
