@@ -33,12 +33,17 @@ def build_site(data_dir: Path, site_dir: Path, env: dict[str, str] | None = None
     return subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True)
 
 
-@pytest.fixture(scope="session")
-def mini_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("mini-site")
-    result = build_site(MINI, site)
+def built_site(data_dir: Path, tmp_path_factory, name: str) -> Path:
+    """Build `data_dir` into a fresh temp folder for a module/session fixture; the build must succeed."""
+    site = tmp_path_factory.mktemp(name)
+    result = build_site(data_dir, site)
     assert result.returncode == 0, result.stderr
     return site
+
+
+@pytest.fixture(scope="session")
+def mini_site(tmp_path_factory) -> Path:
+    return built_site(MINI, tmp_path_factory, "mini-site")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

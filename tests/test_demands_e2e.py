@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import FIXTURES, build_site
+from conftest import FIXTURES, built_site
 
 OPEN_BY_DATE = ["d08", "d06", "d02", "d04", "d01", "d09", "d05"]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -27,10 +27,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demand-site")
-    result = build_site(FIXTURES / "demands", out)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built_site(FIXTURES / "demands", tmp_path_factory, "demand-site")
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from build_tools.compute.agency_stats import agency_stats
 from build_tools.context import BuildContext
 from build_tools.render.directory_index import ROW_FIELDS, UNRATED, build_index, score_lookup
 from build_tools.validate import validate_tree
-from conftest import FIXTURES, build_site
+from conftest import FIXTURES, built_site
 
 DIRECTORY = FIXTURES / "directory"
 
@@ -107,10 +107,7 @@ def test_agency_stats(dataset):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("directory-site")
-    result = build_site(DIRECTORY, out)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built_site(DIRECTORY, tmp_path_factory, "directory-site")
 
 
 @pytest.fixture(scope="module")

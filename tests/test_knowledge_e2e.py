@@ -8,17 +8,14 @@ import pytest
 
 from build_tools import retrieval as rt
 from build_tools.compute.qa_index import index_for
-from conftest import FIXTURES, build_site
+from conftest import FIXTURES, built_site
 
 KNOWLEDGE = FIXTURES / "knowledge"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("knowledge-site")
-    result = build_site(KNOWLEDGE, out)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built_site(KNOWLEDGE, tmp_path_factory, "knowledge-site")
 
 
 @pytest.fixture(scope="module")

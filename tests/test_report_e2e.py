@@ -8,15 +8,12 @@ import json
 import openpyxl
 import pytest
 
-from conftest import FIXTURES, build_site
+from conftest import FIXTURES, built_site
 
 
 @pytest.fixture(scope="module")
 def report_site(tmp_path_factory):
-    site = tmp_path_factory.mktemp("report-site")
-    result = build_site(FIXTURES / "report", site)
-    assert result.returncode == 0, result.stderr
-    return site
+    return built_site(FIXTURES / "report", tmp_path_factory, "report-site")
 
 
 def test_report_page_renders_charts_text_and_tables(report_site, serve, page):

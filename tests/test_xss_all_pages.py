@@ -20,7 +20,7 @@ from build_tools.load import walk
 from build_tools.safeyaml import load_bytes
 from build_tools.schemas import load_kinds, validator
 from build_tools.validate import validate_tree
-from conftest import MINI, build_site
+from conftest import MINI, built_site
 
 PAYLOAD = '<img src=x onerror=window.__xss=1><script>window.__xss=2</script>"\'><svg onload=window.__xss=3>'
 MOBILE, RESIDENT_ID = "13912345678", "11010519491231002X"
@@ -93,10 +93,7 @@ def poisoned(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def xss_site(poisoned, tmp_path_factory):
-    site = tmp_path_factory.mktemp("xss-site")
-    result = build_site(poisoned[0], site)
-    assert result.returncode == 0, result.stderr
-    return site
+    return built_site(poisoned[0], tmp_path_factory, "xss-site")
 
 
 def test_fixture_is_valid_and_carries_the_payload_in_every_kind(poisoned):
