@@ -9,7 +9,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from . import privacy
+from . import pagecache, privacy
 from .compute import compute_all
 from .context import BuildContext
 from .model import Dataset
@@ -44,5 +44,10 @@ def mask_dataset(dataset: Dataset) -> Dataset:
     return Dataset(dataset.root, masked)
 
 
-def render(prepared: Prepared) -> list[Output]:
-    return render_all(prepared.public, prepared.ctx)
+def render(prepared: Prepared, cache: pagecache.Store | None = None) -> list[Output]:
+    """Render every output; with a page cache, pages whose inputs did not change come from it."""
+    pagecache.activate(cache)
+    try:
+        return render_all(prepared.public, prepared.ctx)
+    finally:
+        pagecache.activate(None)

@@ -10,11 +10,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # make build_tools importable under `mkdocs`
 
-from build_tools import pipeline  # noqa: E402
+from build_tools import pagecache, pipeline  # noqa: E402
 from build_tools.problems import InvalidData  # noqa: E402
 from build_tools.render.html import HTML_PAGE  # noqa: E402
 
 _prepared: pipeline.Prepared | None = None
+_store: pagecache.Store | None = None
+_finished: pagecache.FinishedPages | None = None
 
 
 def _data_root(config) -> Path:
@@ -24,7 +26,8 @@ def _data_root(config) -> Path:
 
 
 def on_config(config):
-    global _prepared
+    global _prepared, _store
+    _store = pagecache.Store(pagecache.location())
     try:
         settings = {"site_url": config.site_url or "", **config.extra.get("platform", {})}
         _prepared = pipeline.prepare(_data_root(config), settings)
@@ -36,19 +39,36 @@ def on_config(config):
 
 def on_files(files: Files, config) -> Files:
     assert _prepared is not None
-    for out in pipeline.render(_prepared):
+    for out in pipeline.render(_prepared, _store):
         inclusion = InclusionLevel.INCLUDED if out.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, out.path, content=out.content, inclusion=inclusion))
     return files
 
 
+def on_nav(nav, config, files):
+    global _finished
+    search = next((p.search_index.entries for p in config.plugins.values() if hasattr(p, "search_index")), None)
+    _finished = pagecache.FinishedPages(_store, pagecache.theme_fingerprint(config),
+                                        pagecache.nav_fingerprint(nav), search)
+    return nav
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Generated pages are one block of escaped HTML: keep it aside so Markdown does not re-parse it."""
     if page.meta.get(HTML_PAGE):
-        page.platform_html = markdown.strip()
+        _finished.lookup(page, markdown)
+        page.platform_html = "" if page.meta.get("template") == pagecache.CACHED_TEMPLATE else markdown.strip()
         return ""
     return markdown
 
 
 def on_page_content(html: str, page, config, files) -> str:
     return getattr(page, "platform_html", html)
+
+
+def on_post_page(output: str, page, config) -> str:
+    return _finished.finish(page, output)
+
+
+def on_post_build(config):
+    _store.save()

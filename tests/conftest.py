@@ -20,6 +20,7 @@ TODAY = "2026-11-25"  # pinned so "expired" and "open" flags are reproducible
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Keep the validation cache of test runs (many temporary data roots) out of the working tree.
 os.environ.setdefault("PLATFORM_CACHE", tempfile.mkdtemp(prefix="tp-validate-cache-"))
+os.environ.setdefault("PLATFORM_PAGE_CACHE", tempfile.mkdtemp(prefix="tp-page-cache-"))
 
 
 def build_site(data_dir: Path, site_dir: Path, env: dict[str, str] | None = None,

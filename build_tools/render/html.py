@@ -11,6 +11,8 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from .. import pagecache
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -59,6 +61,20 @@ def page(title: str, template: str, *, search: bool = True, description: str = "
     `meta` adds front-matter keys read by the theme overrides (e.g. `feed` for a <link rel="alternate">)."""
     # HTML_PAGE tells the mkdocs hook that the body is finished HTML: Markdown would only re-parse it
     # (half of the build time at 10k pages) to pass it through unchanged.
+    store = pagecache.active()
+    k = store and pagecache.source_key(template, {"title": title, "search": search, "description": description,
+                                                   "meta": meta, **context})
+    cached = store.get(k) if k else None
+    if cached is not None:
+        return cached.decode()
+    text = _page(title, template, search, description, meta, context)
+    if k:
+        store.put(k, text.encode())
+    return text
+
+
+def _page(title: str, template: str, search: bool, description: str, meta: dict[str, Any] | None,
+          context: dict[str, Any]) -> str:
     meta = {"title": safe_title(title), HTML_PAGE: True, **(meta or {})}
     if description:
         meta["description"] = safe_title(description)[:160]

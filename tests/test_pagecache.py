@@ -1,0 +1,99 @@
+"""The page cache only ever makes builds faster: a cached build is byte-identical to an uncached one."""
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from build_tools import pagecache
+from conftest import build_site
+
+
+def test_source_key_follows_the_context():
+    ctx = {"title": "甲", "rows": [{"a": 1, "d": dt.date(2024, 1, 2)}], "p": Path("x/y")}
+    assert pagecache.source_key("t.html", ctx) == pagecache.source_key("t.html", dict(ctx))
+    assert pagecache.source_key("t.html", ctx) != pagecache.source_key("u.html", ctx)
+    assert pagecache.source_key("t.html", ctx) != pagecache.source_key("t.html", {**ctx, "title": "乙"})
+    # a date and its text render alike but are different inputs: never confused
+    assert pagecache.source_key("t.html", {"d": dt.date(2024, 1, 2)}) != pagecache.source_key("t.html", {"d": "2024-01-02"})
+
+
+@pytest.mark.parametrize("value", [{"a", "b"}, print, object(), {1: "x", "y": 2}])
+def test_contexts_without_a_faithful_json_form_are_not_cached(value):
+    assert pagecache.source_key("t.html", {"v": value}) is None
+
+
+def test_store_round_trip_and_pruning(tmp_path):
+    store = pagecache.Store(tmp_path)
+    store.put(b"k1", "页面".encode())
+    store.save()
+    for _ in range(pagecache.KEEP_BUILDS - 1):  # builds that do not use k1
+        pagecache.Store(tmp_path).save()
+    assert pagecache.Store(tmp_path).get(b"k1") == "页面".encode()  # still kept, and now used again
+    for _ in range(pagecache.KEEP_BUILDS):
+        pagecache.Store(tmp_path).save()
+    assert pagecache.Store(tmp_path).get(b"k1") is None
+
+
+def test_a_damaged_cache_is_ignored(tmp_path):
+    pagecache.Store(tmp_path).save()
+    (db,) = tmp_path.glob("pages-*.sqlite")
+    db.write_bytes(b"not a database" * 100)
+    store = pagecache.Store(tmp_path)
+    assert store.get(b"k") is None
+    store.put(b"k", b"v")
+    store.save()  # no exception: the build goes on without the cache
+
+
+def test_off_switch(monkeypatch):
+    monkeypatch.setenv("PLATFORM_PAGE_CACHE", "0")
+    assert pagecache.location() is None
+    assert pagecache.Store(None).get(b"k") is None
+
+
+def same_tree(a: Path, b: Path) -> list[str]:
+    """Files that differ or exist on one side only (empty when the trees are byte-identical)."""
+    def walk(cmp: filecmp.dircmp, prefix: str = "") -> list[str]:
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        out = [prefix + f for f in mismatch + errors + cmp.left_only + cmp.right_only]
+        for name, sub in cmp.subdirs.items():
+            out += walk(sub, prefix + name + "/")
+        return out
+    return walk(filecmp.dircmp(a, b))
+
+
+def used_in_last_build(cache: Path) -> tuple[int, int]:
+    (db,) = cache.glob("pages-*.sqlite")
+    with sqlite3.connect(db) as con:
+        last = con.execute("SELECT MAX(used) FROM entry").fetchone()[0]
+        return con.execute("SELECT COUNT(*) FROM entry WHERE used = ?", (last,)).fetchone()[0], last
+
+
+def test_cached_builds_equal_uncached_builds(data_copy, tmp_path):
+    cache = tmp_path / "cache"
+    env = {"PLATFORM_PAGE_CACHE": str(cache)}
+    off = {"PLATFORM_PAGE_CACHE": "0"}
+    for name, e in [("plain", off), ("cold", env), ("warm", env)]:
+        result = build_site(data_copy, tmp_path / name, e)
+        assert result.returncode == 0, result.stderr
+    assert same_tree(tmp_path / "plain", tmp_path / "cold") == []
+    assert same_tree(tmp_path / "plain", tmp_path / "warm") == []  # incl. search/search_index.json
+    pages, generation = used_in_last_build(cache)
+    assert generation == 2 and pages > 20  # the warm build really read the cache
+
+    # One agency changes: the rebuild equals a fresh uncached build of the new data.
+    agency = data_copy / "agencies" / "demo-alpha" / "agency.yaml"
+    agency.write_text(agency.read_text(encoding="utf-8").replace("津沽示例环境监测有限公司", "津沽示例环境检测有限公司"),
+                      encoding="utf-8")
+    for name, e in [("plain2", off), ("warm2", env)]:
+        result = build_site(data_copy, tmp_path / name, e)
+        assert result.returncode == 0, result.stderr
+    assert same_tree(tmp_path / "plain2", tmp_path / "warm2") == []
+    assert "津沽示例环境检测有限公司" in (tmp_path / "warm2" / "agencies" / "demo-alpha" / "index.html").read_text()
+    docs = json.loads((tmp_path / "warm2" / "search" / "search_index.json").read_text())["docs"]
+    assert any("津沽示例环境检测有限公司" in d["title"].replace("\u200b", "") for d in docs)
+    assert same_tree(tmp_path / "plain", tmp_path / "warm2") != []
