@@ -79,21 +79,20 @@ T = TypeVar("T")
 
 
 @lru_cache(maxsize=None)
-def _hints(cls: type) -> dict[str, Any]:
-    return get_type_hints(cls)  # evaluating string annotations costs ~1 ms: once per class, not per record
+def _fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    """(field name, holds a date) per field: worked out once per class, not per record (300k views at 10k agencies)."""
+    hints = get_type_hints(cls)
+    return tuple((f.name, "date" in str(hints[f.name])) for f in dataclasses.fields(cls))  # type: ignore[arg-type]
 
 
 def view(cls: type[T], record: Record) -> T:
     """Build a typed view from a validated record: dates become `date`, absent optionals get defaults."""
-    hints = _hints(cls)
+    data = record.data
     kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name not in record.data:
-            continue
-        value = record.data[f.name]
-        if "date" in str(hints[f.name]) and isinstance(value, str):
-            value = parse_date(value)
-        kwargs[f.name] = value
+    for name, is_date in _fields(cls):
+        if name in data:
+            value = data[name]
+            kwargs[name] = parse_date(value) if is_date and isinstance(value, str) else value
     return cls(**kwargs)  # type: ignore[call-arg]
 
 

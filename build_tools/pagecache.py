@@ -15,17 +15,16 @@ PLATFORM_PAGE_CACHE=0 turns it off; PLATFORM_PAGE_CACHE=<folder> moves it (defau
 """
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import hashlib
 import json
 import os
+import pickle
 import sqlite3
 import sys
 import zlib
 from functools import lru_cache
 from importlib import metadata
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from .context import ROOT
@@ -120,28 +119,16 @@ def key(*parts: str | bytes) -> bytes:
     return h.digest()
 
 
-class NotPlainData(TypeError):
-    """A context value with no faithful JSON form: that page is rendered without the cache."""
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return {"__date__": value.isoformat()}
-    if isinstance(value, PurePath):
-        return {"__path__": str(value)}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {"__" + type(value).__name__: {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}}
-    # Sets, callables and other objects may render differently with the same JSON: never guess.
-    raise NotPlainData(type(value).__name__)
-
-
 def source_key(template: str, context: dict[str, Any]) -> bytes | None:
-    """Key of one `page()` call, or None when its context is not plain data."""
+    """Key of one `page()` call, or None when its context cannot be serialised (e.g. a lambda).
+
+    Pickle is faithful (types included: a date never equals its text) and fast. Equal contexts built in
+    another order or with other object sharing may pickle differently: that costs a miss, never a wrong hit."""
     try:
-        text = json.dumps(context, ensure_ascii=False, sort_keys=True, default=_plain)
-    except (TypeError, ValueError):  # not plain data, keys of mixed types, circular reference
+        data = pickle.dumps(context, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return None
-    return key(b"source", template, text)
+    return key(b"source", template, data)
 
 
 # --- the active store of this build ---------------------------------------------------------------

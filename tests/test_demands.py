@@ -7,12 +7,12 @@ import shutil
 import pytest
 import yaml
 
-from build_tools.compute.demands import budget_bounds, demand_facts, effective_status
+from build_tools.compute.demands import budget_bounds, demand_facts, effective_status, matching_agencies
 from build_tools.context import BuildContext
-from build_tools.model import Demand
+from build_tools.model import Demand, views
 from build_tools.render.demands import budget_text, region_text, region_tree
 from build_tools.validate import validate_tree
-from conftest import FIXTURES, TODAY
+from conftest import FIXTURES, ROOT, TODAY
 
 DEMANDS = FIXTURES / "demands"
 
@@ -52,6 +52,17 @@ def test_matching_agencies_by_type_and_province(facts):
     assert facts["d10"].matches == ("ag-tj-waste",)                # 河北 via service_regions only
     assert facts["d06"].matches == ()                              # nobody does 废气治理
     assert facts["d02"].matches == ("ag-js-water",)                # 上海 via service_regions
+
+
+@pytest.mark.parametrize("data", [DEMANDS, ROOT / "data"])
+def test_indexed_matching_equals_the_definition(data):
+    """demand_facts matches through a (type, province) index; it must agree with the plain definition."""
+    dataset, _ = validate_tree(data)
+    facts = demand_facts(dataset, BuildContext(data, today=dt.date.fromisoformat(TODAY)))
+    agencies = views(dataset, "agency")
+    assert sum(len(f.matches) for f in facts.values()) > 0
+    for d in views(dataset, "demand"):
+        assert facts[d.id].matches == matching_agencies(d, agencies), d.id
 
 
 def test_budget_bounds_and_text():

@@ -22,8 +22,8 @@ def test_source_key_follows_the_context():
     assert pagecache.source_key("t.html", {"d": dt.date(2024, 1, 2)}) != pagecache.source_key("t.html", {"d": "2024-01-02"})
 
 
-@pytest.mark.parametrize("value", [{"a", "b"}, print, object(), {1: "x", "y": 2}])
-def test_contexts_without_a_faithful_json_form_are_not_cached(value):
+@pytest.mark.parametrize("value", [lambda: 1, (x for x in "ab")])
+def test_contexts_that_cannot_be_serialised_are_not_cached(value):
     assert pagecache.source_key("t.html", {"v": value}) is None
 
 

@@ -45,26 +45,29 @@ def covers(agency: Agency, province: str) -> bool:
 
 
 def matching_agencies(demand: Demand, agencies: list[Agency]) -> tuple[str, ...]:
-    """`agencies` may be all agencies or only those of the demand's type (see `by_type`)."""
+    """Agencies of the demand's type that cover its province, by name (the definition `match_index` speeds up)."""
     province = demand.region["province"]
     found = [a for a in agencies if demand.demand_type in a.business_types and covers(a, province)]
-    return tuple(a.id for a in sorted(found, key=lambda a: a.name))
+    return tuple(a.id for a in sorted(found, key=lambda a: (a.name, a.id)))
 
 
-def by_type(agencies: list[Agency]) -> dict[str, list[Agency]]:
-    """Agencies grouped by business type, so matching is not demands x all agencies."""
-    grouped: dict[str, list[Agency]] = {}
-    for a in agencies:
+def match_index(agencies: list[Agency]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(business type, province) -> matching agency ids by name: one pass over the agencies instead of one
+    per demand (2,000 demands x 10,000 agencies took 13 s)."""
+    grouped: dict[tuple[str, str], list[Agency]] = {}
+    for a in sorted(agencies, key=lambda a: (a.name, a.id)):
         for t in a.business_types:
-            grouped.setdefault(t, []).append(a)
-    return grouped
+            for province in {a.province, *a.service_regions}:
+                grouped.setdefault((t, province), []).append(a)
+    return {k: tuple(a.id for a in v) for k, v in grouped.items()}
 
 
 def demand_facts(dataset: Dataset, ctx: BuildContext) -> dict[str, DemandFacts]:
-    agencies = by_type(views(dataset, "agency"))
+    matches = match_index(views(dataset, "agency"))
     out = {}
     for d in views(dataset, "demand"):
         status = effective_status(d, ctx.today)
         low, high = budget_bounds(d.budget)
-        out[d.id] = DemandFacts(status, status == OPEN, low, high, matching_agencies(d, agencies.get(d.demand_type, [])))
+        found = matches.get((d.demand_type, d.region["province"]), ())
+        out[d.id] = DemandFacts(status, status == OPEN, low, high, found)
     return out

@@ -1,6 +1,8 @@
 """Demand hall (需求大厅): the filterable index, one page per demand, and an Atom feed of new demands."""
 from __future__ import annotations
 
+import heapq
+
 from typing import Any, Iterable
 from urllib.parse import urlencode
 
@@ -78,11 +80,12 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                              tree=region_tree(demands), today=ctx.today.isoformat(), feed="feed.xml"),
                  in_nav=True)
     agencies = dataset.index("agency")
-    rank = match_order(ctx)
+    order = match_order(ctx)
+    rank = {a: order(a) for a in agencies}  # once per agency, not once per agency per demand
     for rec, it in zip(demands, items):
         path = page_path("demand", rec.id)
         base = base_for(path)
-        shown = sorted(it["facts"].matches, key=rank)[:MATCHES_SHOWN]
+        shown = heapq.nsmallest(MATCHES_SHOWN, it["facts"].matches, key=rank.__getitem__)
         yield Output(path, page(rec.data["title"], "demand.html", base=base,
                                 description=rec.data.get("description", ""), item=it,
                                 match_total=len(it["facts"].matches),
