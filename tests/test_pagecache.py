@@ -97,3 +97,33 @@ def test_cached_builds_equal_uncached_builds(data_copy, tmp_path):
     docs = json.loads((tmp_path / "warm2" / "search" / "search_index.json").read_text())["docs"]
     assert any("津沽示例环境检测有限公司" in d["title"].replace("\u200b", "") for d in docs)
     assert same_tree(tmp_path / "plain", tmp_path / "warm2") != []
+
+
+def test_every_sample_page_can_be_cached(monkeypatch):
+    """A context that cannot be serialised (e.g. a lambda) silently re-renders its page on every build."""
+    from build_tools import pipeline
+    from conftest import ROOT, TODAY
+
+    monkeypatch.setenv("PLATFORM_TODAY", TODAY)
+    uncached: list[str] = []
+    real = pagecache.source_key
+
+    def spy(template, context):
+        k = real(template, context)
+        if k is None:
+            uncached.append(template)
+        return k
+
+    monkeypatch.setattr(pagecache, "source_key", spy)
+
+    class NeverHits:  # an open store that misses, so every page() call asks for its key
+        db = object()
+
+        def get(self, k):
+            return None
+
+        def put(self, k, v):
+            pass
+
+    outputs = pipeline.render(pipeline.prepare(ROOT / "data"), NeverHits())
+    assert len(outputs) > 100 and uncached == []

@@ -2,6 +2,7 @@
 scoring config, and the score context for the breakdown on each agency page."""
 from __future__ import annotations
 
+import functools
 from typing import Any, Iterable
 
 from ..compute import scoring
@@ -79,7 +80,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         rows = item["rows"]
         yield Output(path, page(f"{item['year']} 年度综合评价排名", "evaluation_year.html", base=base_for(path),
                                 scoring=shown, year=item["year"], years=years, grades=item["grades"],
-                                agency_url=lambda agency_id: url("agency", agency_id),
+                                agency_url=functools.partial(url, "agency"),  # picklable: the page cache keys on it
                                 ranked=[r for r in rows if r.rank is not None],
                                 unranked=[r for r in rows if r.rank is None]))
     path = f"{FOLDER}/methodology.md"

@@ -139,7 +139,10 @@ def score_frame(dataset: Dataset, ctx: BuildContext) -> pd.DataFrame | None:
 
 
 def _json_bytes(items: list[Any]) -> bytes:
-    return json.dumps(items, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+    """A JSON array with one record per line: readable and diff-friendly, and written by the C encoder
+    (any `indent` falls back to the pure-Python one: 6 s instead of 1 s for 100k projects)."""
+    lines = ",\n".join(json.dumps(item, ensure_ascii=False, default=str) for item in items)
+    return f"[\n{lines}\n]\n".encode("utf-8") if items else b"[]\n"
 
 
 def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
