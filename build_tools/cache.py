@@ -5,6 +5,8 @@ A file's load result (its data, or its problems) depends only on its bytes, its 
 three; the code and schemas name the cache folder, so any change there starts a fresh cache.
 Entries are spread over 256 shard files (marshal: plain data only, fastest to read back); a run
 rewrites only the shards that changed, and a full load drops entries of files that are gone.
+An entry keeps the record's data encoded (marshal bytes, decoded only when a page needs it) and its
+facts (crossfields.py): loading 1.6 M decoded records was most of a warm run.
 
 PLATFORM_CACHE=0 turns the cache off; PLATFORM_CACHE=<folder> moves it (default .cache/validate/).
 """
@@ -24,8 +26,11 @@ from .context import ROOT
 # What a cached result is made of: the record's data (None when unreadable) and its problems as
 # (line, field, message, english) tuples; the file name is added back when reporting.
 Entry = tuple[Any, list[tuple[int, str, str, str]]]
+# What the cache keeps: (problems, facts, marshal bytes of the data); facts and data None when unreadable.
+Stored = tuple[list[tuple[int, str, str, str]], Any, bytes | None]
 
-_CODE = ("safeyaml.py", "load.py", "fastcheck.py", "schemas.py", "messages.py", "codes.py", "cache.py", "model.py")
+_CODE = ("safeyaml.py", "load.py", "fastcheck.py", "schemas.py", "messages.py", "codes.py", "cache.py", "model.py",
+         "crossfields.py")
 
 
 def key(kind: str, record_id: str, raw: bytes) -> bytes:
@@ -55,7 +60,7 @@ class Cache:
     """Load results of one data root under the current code and schemas."""
 
     def __init__(self, folder: Path | None, data_root: Path, schema_dir: Path):
-        self.entries: dict[bytes, Entry] = {}
+        self.entries: dict[bytes, Stored] = {}
         self.dirty: set[int] = set()
         self.folder = None
         if folder is None:
@@ -72,10 +77,13 @@ class Cache:
             except (OSError, EOFError, ValueError, TypeError):
                 self.dirty.add(int(shard.stem, 16))  # unreadable shard: rebuilt on save
 
-    def get(self, k: bytes) -> Entry | None:
+    def stat_index_file(self) -> Path | None:
+        return None if self.folder is None else self.folder / "stat.index"
+
+    def get(self, k: bytes) -> Stored | None:
         return self.entries.get(k)
 
-    def put(self, k: bytes, entry: Entry) -> None:
+    def put(self, k: bytes, entry: Stored) -> None:
         if self.entries.get(k) != entry:
             self.entries[k] = entry
             self.dirty.add(k[0])
@@ -90,7 +98,7 @@ class Cache:
                 self.dirty.add(k[0])
         if not self.dirty:
             return
-        shards: dict[int, dict[bytes, Entry]] = {n: {} for n in self.dirty}
+        shards: dict[int, dict[bytes, Stored]] = {n: {} for n in self.dirty}
         for k, entry in self.entries.items():
             if k[0] in shards:
                 shards[k[0]][k] = entry

@@ -7,18 +7,20 @@ to fail closed (the build does) or carry on (the validate command lists all).
 from __future__ import annotations
 
 import fnmatch
+import marshal
 import multiprocessing
 import os
 import re
 from pathlib import Path
 
 from . import cache as cache_mod
-from . import fastcheck, messages
-from .cache import Entry
-from .model import Dataset, Record
+from . import crossfields, fastcheck, messages
+from .cache import Entry, Stored
+from .model import CachedRecord, Dataset, Record
 from .problems import Problem
 from .safeyaml import MAX_BYTES, YamlError, load_bytes
 from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
+from .statindex import StatIndex, signature
 
 
 def display_path(path: Path) -> str:
@@ -46,27 +48,36 @@ def discover(root: Path, kinds: dict[str, Kind]) -> list[tuple[Kind, Path]]:
 
 
 def walk(root: Path, kinds: dict[str, Kind]) -> tuple[list[tuple[Kind, Path]], list[Path]]:
-    """One pass over the tree: record files per kind (kinds in order, files sorted) and stray YAML files.
+    """Record files per kind (kinds in order, files sorted) and stray YAML files."""
+    found, strays = scan(root, kinds)
+    return [(kind, root / rel) for kind, rel in found], [root / rel for rel in strays]
 
-    A single os.walk instead of a glob per kind plus an rglob: at 1.5 M files the globs took longer
-    than parsing."""
+
+def scan(root: Path, kinds: dict[str, Kind]) -> tuple[list[tuple[Kind, str]], list[str]]:
+    """`walk` with paths as '/'-joined text relative to `root`, in one os.walk.
+
+    Kinds are matched once per folder and then by file name only, and no Path is made per file:
+    at 1.6 M files, per-file globbing and Path objects cost more than the walk itself.
+    Sorted folders and names visit each kind's files in the order of their path parts."""
     patterns = [(kind, [re.compile(fnmatch.translate(part)) for part in Path(kind.glob).parts])
                 for kind in kinds.values()]
-    found: dict[str, list[tuple[tuple[str, ...], Path]]] = {k: [] for k in kinds}
-    strays = []
+    found: dict[str, list[str]] = {k: [] for k in kinds}
+    strays: list[str] = []
+    base = len(str(root)) + 1
     for folder, dirs, files in os.walk(root):
         dirs.sort()
-        rel_dir = Path(folder).relative_to(root).parts
-        for name in files:
-            rel = rel_dir + (name,)
-            kind = next((k for k, parts in patterns if len(parts) == len(rel)
-                         and all(p.match(x) for p, x in zip(parts, rel))), None)
+        rel_dir = folder[base:]
+        parts = rel_dir.split("/") if rel_dir else []
+        here = [(kind.name, pats[-1].match) for kind, pats in patterns
+                if len(pats) == len(parts) + 1 and all(p.match(x) for p, x in zip(pats, parts))]
+        prefix = rel_dir + "/" if rel_dir else ""
+        for name in sorted(files):
+            kind = next((k for k, match in here if match(name)), None)
             if kind is not None:
-                found[kind.name].append((rel, Path(folder, name)))
-            elif name.endswith((".yaml", ".yml")) and rel[0] not in AUXILIARY:
-                strays.append((rel, Path(folder, name)))
-    targets = [(kinds[k], path) for k, items in found.items() for _, path in sorted(items)]
-    return targets, [path for _, path in sorted(strays)]
+                found[kind].append(prefix + name)
+            elif name.endswith((".yaml", ".yml")) and (parts[0] if parts else name) not in AUXILIARY:
+                strays.append(prefix + name)
+    return [(kinds[k], rel) for k, rels in found.items() for rel in rels], sorted(strays, key=lambda r: r.split("/"))
 
 
 def load_file(kind: Kind, path: Path, schema_dir: Path = SCHEMA_DIR,
@@ -116,28 +127,40 @@ def load(root: Path, schema_dir: Path = SCHEMA_DIR, paths: list[Path] | None = N
     """Load every record under `root` (or only `paths`), returning valid records and all problems."""
     root = root.resolve()
     kinds = load_kinds(schema_dir)
-    strays: list[Path] = []
+    strays: list[str] = []
     if paths is None:
-        targets, strays = walk(root, kinds)
+        found, strays = scan(root, kinds)
     else:
-        targets = []
+        found = []
         for p in paths:
             k = kind_of(p.resolve(), root, kinds)
             if k is not None:
-                targets.append((k, p.resolve()))
+                found.append((k, p.resolve().relative_to(root).as_posix()))
+    folders: dict[str, Path] = {}
+    targets = []
+    for kind, rel in found:
+        folder, _, name = rel.rpartition("/")
+        parent = folders.get(folder)
+        if parent is None:
+            parent = folders[folder] = root / folder
+        path = parent / name  # one Path per folder, then a cheap child per file
+        targets.append((kind, record_id(kind, path), path, rel))
     dataset = Dataset(root, {k: [] for k in kinds})
     problems: list[Problem] = []
-    for (kind, path), (data, found) in zip(targets, load_many(targets, root, schema_dir, full=paths is None)):
-        problems += [Problem(display_path(path), *f) for f in found]
-        if data is not None:
-            rec = Record(kind.name, record_id(kind, path), path, data)
-            (dataset.rejected.setdefault(kind.name, []) if found else dataset.records[kind.name]).append(rec)
-    problems += stray_problems(strays)
+    for (kind, rid, path, _), (found_problems, facts, data) in zip(targets, load_stored(targets, root, schema_dir,
+                                                                                         full=paths is None)):
+        if found_problems:
+            problems += [Problem(display_path(path), *f) for f in found_problems]
+        if facts is not None:
+            rec = (CachedRecord(kind.name, rid, path, blob=data, facts=facts) if isinstance(data, bytes)
+                   else CachedRecord(kind.name, rid, path, data, facts=facts))
+            (dataset.rejected.setdefault(kind.name, []) if found_problems else dataset.records[kind.name]).append(rec)
+    problems += stray_problems([root / rel for rel in strays])
     return dataset, problems
 
 
-# --- bulk loading: content-hash cache + worker processes ------------------------------------------
-PARALLEL_MIN = 2000  # below this many files, starting workers costs more than it saves
+# --- bulk loading: stat index + content-hash cache + worker processes -----------------------------
+PARALLEL_MIN = 2000  # below this many files to read, starting workers costs more than it saves
 
 
 def jobs() -> int:
@@ -147,50 +170,87 @@ def jobs() -> int:
 
 _worker_state: dict = {}  # set before forking: workers inherit the cache and the schema dir
 
+# One file to look at: (kind, record id, absolute path, stat signature or b"" when stat failed)
+Job = tuple[str, str, str, bytes]
 
-def _load_chunk(chunk: list[tuple[str, str, str]]) -> list[tuple[bytes, Entry | None]]:
-    """Worker: (kind, id, path) -> (key, result), result None when the cache already has it."""
-    cache, schema_dir = _worker_state["cache"], _worker_state["schema_dir"]
+
+def _load_chunk(chunk: list[Job]) -> bytes:
+    """Worker: `_check_files` as marshal bytes. Not pickled objects: the data inside is already
+    encoded, so the parent only copies bytes (its time per record limited parallel loading)."""
+    return marshal.dumps(_check_files(chunk))
+
+
+def _check_files(chunk: list[Job]) -> list[tuple[bytes, Stored | None]]:
+    """Read, hash and (unless cached) check each file: [(content key, stored or None when cached)]."""
+    cache, schema_dir, keep_data = _worker_state["cache"], _worker_state["schema_dir"], _worker_state["keep_data"]
     kinds = load_kinds(schema_dir)
-    out = []
-    for kind, rid, path in chunk:
+    out: list[tuple[bytes, Stored | None]] = []
+    for kind, rid, path, _ in chunk:
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
-            out.append((b"", (None, [(0, "", f"无法读取文件：{exc.strerror}", str(exc))])))
+            out.append((b"", ([(0, "", f"无法读取文件：{exc.strerror}", str(exc))], None, None)))
             continue
         k = cache_mod.key(kind, rid, raw)
-        out.append((k, None if cache.get(k) is not None else check_bytes(kinds[kind], rid, raw, schema_dir)))
+        out.append((k, None if k in cache.entries else stored(kinds[kind], rid, raw, schema_dir, keep_data)))
     return out
 
 
-def load_many(targets: list[tuple[Kind, Path]], root: Path, schema_dir: Path = SCHEMA_DIR,
-              full: bool = True, parallel_min: int | None = None) -> list[Entry]:
-    """Load results of `targets`, in order: from the cache when the bytes are unchanged, else computed
-    (in worker processes for large trees; merged back in the original order, so output is deterministic)."""
+def stored(kind: Kind, rid: str, raw: bytes, schema_dir: Path = SCHEMA_DIR, keep_data: bool = False) -> Stored:
+    """check_bytes as the cache keeps it: problems, facts, encoded data (or the data itself with keep_data)."""
+    data, found = check_bytes(kind, rid, raw, schema_dir)
+    if data is None:
+        return found, None, None
+    return found, crossfields.facts(kind, data, schema_dir), data if keep_data else marshal.dumps(data)
+
+
+def load_stored(targets: list[tuple[Kind, str, Path, str]], root: Path, schema_dir: Path = SCHEMA_DIR,
+                full: bool = True, parallel_min: int | None = None) -> list[Stored]:
+    """Results of (kind, id, path, relative path) targets, in order. A file whose stat signature is as
+    recorded is not read; one whose bytes are known comes from the cache; the rest are checked
+    (in worker processes for many files; merged back in order, so output is deterministic)."""
     cache = cache_mod.Cache(cache_mod.location(), root, schema_dir)
-    todo = [(kind.name, record_id(kind, path), str(path)) for kind, path in targets]
-    _worker_state.update(cache=cache, schema_dir=schema_dir)
+    index = StatIndex(cache.stat_index_file())
+    results: list[Stored | None] = [None] * len(targets)
+    keys: list[bytes] = [b""] * len(targets)
+    todo: list[Job] = []
+    where: list[int] = []
+    for i, (kind, rid, path, rel) in enumerate(targets):
+        try:
+            sig = signature(os.stat(path))
+        except OSError:
+            sig = b""
+        k = index.key(rel, sig) if sig else None
+        hit = cache.get(k) if k is not None else None
+        if hit is not None:
+            results[i], keys[i] = hit, k
+        else:
+            todo.append((kind.name, rid, str(path), sig))
+            where.append(i)
     n = jobs() if len(todo) >= (PARALLEL_MIN if parallel_min is None else parallel_min) else 1
+    # without a cache and workers, nothing needs the data encoded
+    _worker_state.update(cache=cache, schema_dir=schema_dir, keep_data=cache.folder is None and n == 1)
     try:
         if n > 1:
             size = max(200, len(todo) // (n * 8))  # several chunks per worker evens out slow ones
             chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
             with multiprocessing.get_context("fork").Pool(n) as pool:
-                results = [r for part in pool.imap(_load_chunk, chunks) for r in part]
+                done = [r for part in pool.imap(_load_chunk, chunks) for r in marshal.loads(part)]
         else:
-            results = _load_chunk(todo)
+            done = _check_files(todo)
     finally:
         _worker_state.clear()
-    out: list[Entry] = []
-    for k, entry in results:
+    for i, job, (k, entry) in zip(where, todo, done):
         if entry is None:
             entry = cache.get(k)
         elif k:
             cache.put(k, entry)
-        out.append(entry)
-    cache.save(keep={k for k, _ in results if k} if full else None)
-    return out
+        if k and job[3]:
+            index.note(targets[i][3], job[3], k)
+        results[i], keys[i] = entry, k
+    cache.save(keep=set(keys) if full else None)
+    index.save(full)
+    return results  # type: ignore[return-value]
 
 
 def stray_problems(strays: list[Path]) -> list[Problem]:

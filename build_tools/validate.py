@@ -11,7 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import messages
+from . import crossfields, messages
+from .crossfields import Facts
 from .load import display_path, load
 from .model import Dataset, Record
 from .problems import Problem
@@ -197,13 +198,31 @@ CHECKS = ROBUST_CHECKS + TYPED_CHECKS
 def cross_check(dataset: Dataset, problems: list[Problem] = ()) -> list[Problem]:
     """Cross-record problems of valid and rejected records; `problems` are the schema problems found so far."""
     out: list[Problem] = []
-    everything = dataset.everything()
+    view = facts_view(dataset)
+    everything = view.everything()
     for check in ROBUST_CHECKS:
         out += check(everything)
-    typed = without_faulty_fields(dataset, problems).everything()
+    typed = without_faulty_fields(view, problems).everything()
     for check in TYPED_CHECKS:
         out += check(typed)
     return out
+
+
+def facts_view(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> Dataset:
+    """The records with their data cut down to their facts: all the checks read (crossfields.py),
+    and for cached records all that is decoded."""
+    kinds = load_kinds(schema_dir)
+
+    def cut(rec: Record) -> Record:
+        if rec.kind not in kinds:
+            return rec
+        facts = getattr(rec, "facts", None)
+        if facts is None:
+            facts = crossfields.facts(kinds[rec.kind], rec.data, schema_dir)
+        return Record(rec.kind, rec.id, rec.path, Facts(facts, crossfields.fields(rec.kind, schema_dir)), rec.lines)
+
+    return Dataset(dataset.root, {k: [cut(r) for r in recs] for k, recs in dataset.records.items()},
+                   {k: [cut(r) for r in recs] for k, recs in dataset.rejected.items()})
 
 
 def without_faulty_fields(dataset: Dataset, problems: list[Problem]) -> Dataset:
