@@ -45,7 +45,7 @@ class StatIndex:
     def key(self, path: str, sig: bytes) -> bytes | None:
         """The content key recorded for `path` if its signature is unchanged."""
         found = self.old.get(path)
-        if found is not None and found[:SIGNATURE.size] == sig and isinstance(found, bytes):
+        if isinstance(found, bytes) and found[:SIGNATURE.size] == sig:
             self.new[path] = found
             return found[SIGNATURE.size:]
         return None

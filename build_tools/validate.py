@@ -13,8 +13,8 @@ from typing import Any, Iterator
 
 from . import crossfields, messages
 from .crossfields import Facts
-from .load import display_path, load
-from .model import Dataset, Record
+from .load import display_path, gc_paused, load
+from .model import CachedRecord, Dataset, Record
 from .problems import Problem
 from .schemas import SCHEMA_DIR, is_safe_link, load_kinds
 
@@ -118,8 +118,12 @@ def inverse_links(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> list[Probl
 def folder_ownership(dataset: Dataset) -> list[Problem]:
     """A project lives in its agency's folder: the `agency` field must name that folder."""
     out = []
+    owners: dict[Path, str] = {}  # records of one folder share its Path: no Path per record
     for rec in dataset.of("project"):
-        owner = rec.path.parent.parent.name
+        folder = rec.folder if isinstance(rec, CachedRecord) else rec.path.parent
+        owner = owners.get(folder)
+        if owner is None:
+            owner = owners[folder] = folder.parent.name
         if rec.data.get("agency") != owner:
             out.append(_problem(rec, "/agency", f"项目放在机构“{owner}”的目录下，但 agency 填的是“{rec.data.get('agency')}”",
                                 "project agency does not match its folder"))
@@ -176,16 +180,20 @@ def local_files(dataset: Dataset) -> list[Problem]:
     return out
 
 
-def _links(node: Any, ptr: str) -> Iterator[tuple[str, str]]:
+def _links(node: Any, ptr: str, out: list | None = None) -> list[tuple[str, str]]:
+    """(pointer, value) of every `url` text; a list, not a generator: this runs on every record."""
+    out = [] if out is None else out
     if isinstance(node, dict):
         for k, v in node.items():
             if k == "url" and isinstance(v, str):
-                yield f"{ptr}/{k}", v
-            else:
-                yield from _links(v, f"{ptr}/{k}")
+                out.append((f"{ptr}/{k}", v))
+            elif isinstance(v, (dict, list)):
+                _links(v, f"{ptr}/{k}", out)
     elif isinstance(node, list):
         for i, v in enumerate(node):
-            yield from _links(v, f"{ptr}/{i}")
+            if isinstance(v, (dict, list)):
+                _links(v, f"{ptr}/{i}", out)
+    return out
 
 
 # Checks that tolerate any value types also run on schema-rejected records as they are; the others
@@ -212,6 +220,7 @@ def facts_view(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> Dataset:
     """The records with their data cut down to their facts: all the checks read (crossfields.py),
     and for cached records all that is decoded."""
     kinds = load_kinds(schema_dir)
+    strict = crossfields.strict()
 
     def cut(rec: Record) -> Record:
         if rec.kind not in kinds:
@@ -219,7 +228,11 @@ def facts_view(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> Dataset:
         facts = getattr(rec, "facts", None)
         if facts is None:
             facts = crossfields.facts(kinds[rec.kind], rec.data, schema_dir)
-        return Record(rec.kind, rec.id, rec.path, Facts(facts, crossfields.fields(rec.kind, schema_dir)), rec.lines)
+        if strict:
+            facts = Facts(facts, crossfields.fields(rec.kind, schema_dir))
+        if isinstance(rec, CachedRecord):
+            return rec.with_data(facts)
+        return Record(rec.kind, rec.id, rec.path, facts, rec.lines)
 
     return Dataset(dataset.root, {k: [cut(r) for r in recs] for k, recs in dataset.records.items()},
                    {k: [cut(r) for r in recs] for k, recs in dataset.rejected.items()})
@@ -244,7 +257,8 @@ def validate_tree(root: Path, paths: list[Path] | None = None) -> tuple[Dataset,
     are still resolved against every record (a PR touching one file can still break a link).
     """
     dataset, problems = load(root)
-    problems += cross_check(dataset, problems)
+    with gc_paused():
+        problems += cross_check(dataset, problems)
     if paths is not None:
         chosen = {display_path(p.resolve()) for p in paths}
         problems = [p for p in problems if p.file in chosen]

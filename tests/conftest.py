@@ -21,6 +21,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Keep the validation cache of test runs (many temporary data roots) out of the working tree.
 os.environ.setdefault("PLATFORM_CACHE", tempfile.mkdtemp(prefix="tp-validate-cache-"))
 os.environ.setdefault("PLATFORM_PAGE_CACHE", tempfile.mkdtemp(prefix="tp-page-cache-"))
+os.environ.setdefault("PLATFORM_STRICT_FACTS", "1")  # cross-record checks may read declared fields only
 
 
 def build_site(data_dir: Path, site_dir: Path, env: dict[str, str] | None = None,
