@@ -51,3 +51,22 @@ def test_python_tags_are_not_constructed():
     with pytest.raises(YamlError) as exc:
         load_bytes(b"a: !!python/object/apply:os.system ['echo pwned']\n")
     assert "标签" in exc.value.message
+
+
+SCALARS = ["", "~", "null", "Null", "NULL", "nil", "yes", "No", "on", "OFF", "true", "False", "y", "n", "0", "-0",
+           "+12", "0x1F", "0o17", "017", "1_000", "190:20:30", "1.5", "-.5", "+.inf", ".NaN", "1e3", "6.8523015e+5",
+           "2024-01-02", "2024-1-2", "2001-12-14t21:59:43.10-05:00", "2024-01-02 10:00:00", "<<", "=", "abc",
+           "-", "--", ".", "1.2.3", "0b101", "12:30", "文字", " 1", "1 "]
+
+
+@pytest.mark.parametrize("value", SCALARS)
+def test_fast_tag_resolution_matches_pyyaml(value):
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    from build_tools import safeyaml
+    fast, general = safeyaml._FastLoader(""), safeyaml._Loader("")
+    for implicit in ((True, False), (False, True), (False, False)):
+        assert fast.resolve(ScalarNode, value, implicit) == general.resolve(ScalarNode, value, implicit)
+    for kind in (MappingNode, SequenceNode):
+        assert fast.resolve(kind, None, True) == general.resolve(kind, None, True)
+    fast.dispose(), general.dispose()
