@@ -22,7 +22,7 @@ from .model import CachedRecord, Dataset, Record
 from .problems import Problem
 from .safeyaml import MAX_BYTES, YamlError, load_bytes
 from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
-from .statindex import StatIndex, signature
+from .statindex import SIGNATURE, StatIndex, signature
 
 
 def display_path(path: Path) -> str:
@@ -217,7 +217,7 @@ def jobs() -> int:
 
 _worker_state: dict = {}  # set before forking: workers inherit the cache and the schema dir
 
-# One file to look at: (kind, record id, absolute path, stat signature or b"" when stat failed)
+# One file to look at: (kind, record id, absolute path, stat signature or b"" when not taken yet)
 Job = tuple[str, str, str, bytes]
 
 
@@ -272,21 +272,24 @@ def load_stored(targets: list[Target], root: Path, schema_dir: Path = SCHEMA_DIR
     index = StatIndex(cache.stat_index_file())
     results: list[Stored | None] = [None] * len(targets)
     keys: list[bytes] = [b""] * len(targets)
+    sigs: list[bytes] = [b""] * len(targets)
     todo: list[Job] = []
     where: list[int] = []
     base = str(root) + "/"
     for i, (kind, rid, _, _, rel) in enumerate(targets):
         path = base + rel
-        sig = b""  # files the index does not know are stat-ed by the workers, in parallel
-        if rel in index.old:
+        sig, k = b"", None  # files the index does not know are stat-ed by the workers, in parallel
+        known = index.recorded(rel)
+        if known is not None:
             try:
                 sig = signature(os.stat(path))
             except OSError:
                 pass
-        k = index.key(rel, sig) if sig else None
+            if sig and known[:SIGNATURE.size] == sig:
+                k = known[SIGNATURE.size:]
         hit = cache.get(k) if k is not None else None
         if hit is not None:
-            results[i], keys[i] = hit, k
+            results[i], keys[i], sigs[i] = hit, k, sig
         else:
             todo.append((kind.name, rid, path, sig))
             where.append(i)
@@ -308,9 +311,10 @@ def load_stored(targets: list[Target], root: Path, schema_dir: Path = SCHEMA_DIR
             entry = cache.get(k)
         elif k:
             cache.put(k, entry)
+        results[i], keys[i], sigs[i] = entry, k, sig
+    for (_, _, _, _, rel), k, sig in zip(targets, keys, sigs):
         if k and sig:
-            index.note(targets[i][4], sig, k)
-        results[i], keys[i] = entry, k
+            index.note(rel, sig, k)
     cache.save(keep=set(keys) if full else None)
     index.save(full)
     return results  # type: ignore[return-value]

@@ -26,45 +26,78 @@ def signature(st: os.stat_result) -> bytes:
 
 
 class StatIndex:
-    """path -> signature + content key; `file` None keeps nothing."""
+    """path -> signature + content key; `file` None keeps nothing.
+
+    Stored as one text of paths and one byte string of fixed-size entries, in the order the loader
+    asks for them: loading is two copies, and lookups follow that order (a dict of 1.6 M paths took
+    seconds to load); a path out of order is found through a dict built on first need."""
+
+    ENTRY = SIGNATURE.size + 16
 
     def __init__(self, file: Path | None):
         self.file = file
-        self.old: dict[str, bytes] = {}
-        self.new: dict[str, bytes] = {}
+        self.paths: list[str] = []
+        self.entries = b""
+        self._next = 0
+        self._where: dict[str, int] | None = None
+        self.new_paths: list[str] = []
+        self.new_entries: list[bytes] = []
         self.trusted_before = time.time_ns() - RACY_NS
         if file is None:
             return
         try:
-            loaded = marshal.loads(file.read_bytes())
-            if isinstance(loaded, dict):
-                self.old = loaded
+            paths, entries = marshal.loads(file.read_bytes())
+            if isinstance(paths, str) and isinstance(entries, bytes):
+                self.paths = paths.split("\n") if paths else []
+                self.entries = entries
+                if len(entries) != self.ENTRY * len(self.paths):
+                    self.paths, self.entries = [], b""
         except (OSError, EOFError, ValueError, TypeError):
             pass  # missing or damaged: every file is read once and the index is rebuilt
 
+    def recorded(self, path: str) -> bytes | None:
+        """Signature + key recorded for `path`, or None."""
+        i = self._next
+        if i < len(self.paths) and self.paths[i] == path:
+            self._next = i + 1
+        else:
+            if self._where is None:
+                self._where = {p: n for n, p in enumerate(self.paths)}
+            i = self._where.get(path, -1)
+            if i < 0:
+                return None
+            self._next = i + 1
+        return self.entries[i * self.ENTRY:(i + 1) * self.ENTRY]
+
     def key(self, path: str, sig: bytes) -> bytes | None:
         """The content key recorded for `path` if its signature is unchanged."""
-        found = self.old.get(path)
-        if isinstance(found, bytes) and found[:SIGNATURE.size] == sig:
-            self.new[path] = found
+        found = self.recorded(path)
+        if found is not None and found[:SIGNATURE.size] == sig:
             return found[SIGNATURE.size:]
         return None
 
     def note(self, path: str, sig: bytes, key: bytes) -> None:
-        """Remember that `path` had signature `sig` (taken before reading it) and content `key`."""
+        """Keep `path` with signature `sig` (taken before reading it) and content `key` for the next run;
+        call in the order paths are looked up."""
         mtime, _, _, ctime = SIGNATURE.unpack(sig)
-        if max(mtime, ctime) < self.trusted_before:
-            self.new[path] = sig + key
+        if max(mtime, ctime) < self.trusted_before and len(key) == 16 and "\n" not in path:
+            self.new_paths.append(path)
+            self.new_entries.append(sig + key)
 
     def save(self, full: bool = True) -> None:
-        """Write the index atomically; `full` = every record was looked at, so entries not seen are gone."""
+        """Write the index atomically; `full` = every record was noted, so paths not noted are gone."""
         if self.file is None:
             return
-        content = self.new if full else {**self.old, **self.new}
-        if content == self.old:
+        paths, entries = self.new_paths, b"".join(self.new_entries)
+        if not full:
+            noted = set(paths)
+            kept = [i for i, p in enumerate(self.paths) if p not in noted]
+            paths = [self.paths[i] for i in kept] + paths
+            entries = b"".join(self.entries[i * self.ENTRY:(i + 1) * self.ENTRY] for i in kept) + entries
+        if paths == self.paths and entries == self.entries:
             return
         self.file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps(content))
+            fh.write(marshal.dumps(("\n".join(paths), entries)))
         os.replace(tmp, self.file)

@@ -75,16 +75,19 @@ def test_deleted_file_drops_out_and_partial_runs_keep_the_rest(tmp_path, no_racy
         index.note(name, signature(os.stat(tmp_path / name)), KEY)
     index.save()
     partial = StatIndex(tmp_path / "index")
-    partial.key("a.yaml", signature(os.stat(tmp_path / "a.yaml")))
+    partial.note("a.yaml", signature(os.stat(tmp_path / "a.yaml")), b"n" * 16)
     partial.save(full=False)  # a run over some files only: the others stay known
-    assert set(StatIndex(tmp_path / "index").old) == {"a.yaml", "b.yaml"}
+    index = StatIndex(tmp_path / "index")
+    assert (index.key("b.yaml", signature(os.stat(tmp_path / "b.yaml"))),
+            index.key("a.yaml", signature(os.stat(tmp_path / "a.yaml")))) == (KEY, b"n" * 16)  # out of order too
     full = StatIndex(tmp_path / "index")
-    full.key("a.yaml", signature(os.stat(tmp_path / "a.yaml")))  # b.yaml was not found by the walk
+    full.note("a.yaml", signature(os.stat(tmp_path / "a.yaml")), KEY)  # b.yaml was not found by the walk
     full.save()
-    assert set(StatIndex(tmp_path / "index").old) == {"a.yaml"}
+    assert StatIndex(tmp_path / "index").paths == ["a.yaml"]
 
 
-@pytest.mark.parametrize("content", [b"", b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({"a.yaml": 3})])
+@pytest.mark.parametrize("content", [b"", b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({"a.yaml": 3}),
+                                     marshal.dumps(("a.yaml", b"short")), marshal.dumps(("a.yaml", 3))])
 def test_damaged_index_is_ignored(tmp_path, content):
     (tmp_path / "index").write_bytes(content)
     assert StatIndex(tmp_path / "index").key("a.yaml", b"x" * 32) is None
