@@ -57,11 +57,17 @@ def references(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> list[Problem]
     ids = {k: {r.id for r in everything.of(k)} for k in kinds}
     for kind in kinds.values():
         for field, target in kind.refs:
+            known = ids.get(target, set())
+            single = not field.endswith("[]")
             for rec in dataset.of(kind.name):
-                for ptr, value in _values(rec.data, field):
+                data = rec.data
+                one = data.get(field) if single else None
+                if isinstance(one, str) and one in known:
+                    continue  # the common case, without making a pointer
+                for ptr, value in _values(data, field):
                     if not isinstance(value, str):
                         continue  # wrong type: the schema check already reported it
-                    if value not in ids.get(target, set()):
+                    if value not in known:
                         title = kinds[target].title if target in kinds else target
                         out.append(_problem(rec, ptr, f"找不到编号为“{value}”的{title}，请核对编号",
                                             f"unknown {target} id {value!r}"))
@@ -73,8 +79,9 @@ def date_order(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> list[Problem]
     for kind in load_kinds(schema_dir).values():
         titles = {k: v.get("title", k) for k, v in kind.schema.get("properties", {}).items()}
         for rec in dataset.of(kind.name):
+            data = rec.data
             for first, second in kind.date_order:
-                a, b = rec.data.get(first), rec.data.get(second)
+                a, b = data.get(first), data.get(second)
                 if isinstance(a, str) and isinstance(b, str) and b < a:  # ISO dates compare correctly as text
                     out.append(_problem(rec, f"/{second}", f"「{titles[second]}」（{b}）不能早于「{titles[first]}」（{a}）",
                                         f"{second} is before {first}"))

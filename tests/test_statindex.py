@@ -185,3 +185,17 @@ def test_checks_on_facts_find_what_checks_on_full_data_find(case, tmp_path):
     full += [p for check in TYPED_CHECKS for p in check(typed)]
     assert sorted(cross_check(dataset, problems)) == sorted(full)
     assert len(full) >= {"mini": 0, "hostile": 1, "broken": 8}[case]
+
+
+def test_scan_order_strays_and_folder_links(tmp_path):
+    for rel in ("agencies/b/agency.yaml", "agencies/a/agency.yaml", "agencies/a/projects/p2.yaml",
+                "agencies/a/projects/p1.yaml", "agencies/a/projects/notes.txt", "agencies/a/x.yaml",
+                "faq/q.yaml", "z.yml", "usage/2024.yaml", "owners.yaml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("id: x\n", encoding="utf-8")
+    (tmp_path / "agencies" / "c").symlink_to(tmp_path / "agencies" / "a")  # listed by os.walk, never entered
+    found, strays = load.scan(tmp_path, load_kinds())
+    assert [(k.name, rel) for k, rel in found] == [
+        ("agency", "agencies/a/agency.yaml"), ("agency", "agencies/b/agency.yaml"), ("faq", "faq/q.yaml"),
+        ("project", "agencies/a/projects/p1.yaml"), ("project", "agencies/a/projects/p2.yaml")]
+    assert strays == ["agencies/a/x.yaml", "z.yml"]
