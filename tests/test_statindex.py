@@ -199,3 +199,10 @@ def test_scan_order_strays_and_folder_links(tmp_path):
         ("agency", "agencies/a/agency.yaml"), ("agency", "agencies/b/agency.yaml"), ("faq", "faq/q.yaml"),
         ("project", "agencies/a/projects/p1.yaml"), ("project", "agencies/a/projects/p2.yaml")]
     assert strays == ["agencies/a/x.yaml", "z.yml"]
+
+
+def test_read_gets_every_byte_whatever_the_stat_said(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_bytes(b"x" * 3_000_000)
+    assert load._read(str(f), 0) == load._read(str(f), 3_000_000) == load._read(str(f), 10) == b"x" * 3_000_000
+    assert load._read(str(f), 5_000_000) == b"x" * 3_000_000
