@@ -206,3 +206,13 @@ def test_read_gets_every_byte_whatever_the_stat_said(tmp_path):
     f.write_bytes(b"x" * 3_000_000)
     assert load._read(str(f), 0) == load._read(str(f), 3_000_000) == load._read(str(f), 10) == b"x" * 3_000_000
     assert load._read(str(f), 5_000_000) == b"x" * 3_000_000
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_unreadable_record_is_reported_not_fatal(tmp_path, monkeypatch, workers):
+    data = _copy_old(MINI, tmp_path / "data")
+    (data / "faq" / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    monkeypatch.setenv("PLATFORM_JOBS", str(workers))
+    monkeypatch.setattr(load, "PARALLEL_MIN", 1)
+    [p] = validate_tree(data)[1]
+    assert (p.file.endswith("faq/gone.yaml"), p.line, p.message) == (True, 0, "无法读取文件：No such file or directory")
