@@ -294,15 +294,7 @@ def load_stored(targets: list[Target], root: Path, schema_dir: Path = SCHEMA_DIR
     base = str(root) + "/"
     for i, (kind, rid, _, _, rel) in enumerate(targets):
         path = base + rel
-        sig, k = b"", None  # files the index does not know are stat-ed by the workers, in parallel
-        known = index.recorded(rel)
-        if known is not None:
-            try:
-                sig = signature(os.stat(path))
-            except OSError:
-                pass
-            if sig and known[:SIGNATURE.size] == sig:
-                k = known[SIGNATURE.size:]
+        sig, k = index.lookup(rel, path)
         hit = cache.get(k) if k is not None else None
         if hit is not None:
             results[i], keys[i], sigs[i] = hit, k, sig

@@ -71,10 +71,19 @@ class StatIndex:
 
     def key(self, path: str, sig: bytes) -> bytes | None:
         """The content key recorded for `path` if its signature is unchanged."""
+        return _unchanged(self.recorded(path), sig)
+
+    def lookup(self, path: str, abs_path: str) -> tuple[bytes, bytes | None]:
+        """(signature, content key if unchanged) of a recorded file; (b"", None) for a file the index
+        does not know: it is not stat-ed here, the loader's workers do that in parallel."""
         found = self.recorded(path)
-        if found is not None and found[:SIGNATURE.size] == sig:
-            return found[SIGNATURE.size:]
-        return None
+        if found is None:
+            return b"", None
+        try:
+            sig = signature(os.stat(abs_path))
+        except OSError:
+            return b"", None
+        return sig, _unchanged(found, sig)
 
     def note(self, path: str, sig: bytes, key: bytes) -> None:
         """Keep `path` with signature `sig` (taken before reading it) and content `key` for the next run;
@@ -101,3 +110,8 @@ class StatIndex:
         with os.fdopen(fd, "wb") as fh:
             fh.write(marshal.dumps(("\n".join(paths), entries)))
         os.replace(tmp, self.file)
+
+
+def _unchanged(found: bytes | None, sig: bytes) -> bytes | None:
+    """The content key of a recorded entry whose signature equals `sig`."""
+    return found[SIGNATURE.size:] if found is not None and found[:SIGNATURE.size] == sig else None
