@@ -161,9 +161,9 @@ def load(root: Path, schema_dir: Path = SCHEMA_DIR, paths: list[Path] | None = N
             if found_problems:
                 problems += [Problem(display_path(folder / name), *f) for f in found_problems]
             if facts is not None:
-                rec = (CachedRecord(kind.name, rid, None, blob=data, facts=facts, folder=folder, name=name)
-                       if isinstance(data, bytes)
-                       else CachedRecord(kind.name, rid, None, data, facts=facts, folder=folder, name=name))
+                encoded = isinstance(data, bytes)  # kept encoded unless loaded without a cache or workers
+                rec = CachedRecord(kind.name, rid, None, None if encoded else data, blob=data if encoded else None,
+                                   facts=facts, folder=folder, name=name)
                 (dataset.rejected.setdefault(kind.name, []) if found_problems else dataset.records[kind.name]).append(rec)
     problems += stray_problems([root / rel for rel in strays])
     return dataset, problems
