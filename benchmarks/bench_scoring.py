@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from build_tools.compute import scoring  # noqa: E402
 from build_tools.context import BuildContext  # noqa: E402
-from build_tools.generate import generate  # noqa: E402
+from benchmarks.generate import generate  # noqa: E402
 from build_tools.render import agencies, evaluation  # noqa: E402
-from build_tools.validate import validate_tree  # noqa: E402
+from build_tools.records.validate import validate_tree  # noqa: E402
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/directory_bench.py [--agencies 10000] [--seed 7] [--data DIR]
 
-1. Data: `build_tools.generate` (the project's synthetic data generator) writes N agencies with their
+1. Data: `benchmarks.generate` (the project's synthetic data generator) writes N agencies with their
    projects into DIR (reused when DIR already holds them; generating 10,000 takes a few minutes).
 2. Payload: agency records are loaded and schema-checked by the real loader, masked, and passed with
    their project counts to the real renderer `agencies.directory` (directory_index.build_index), which
@@ -36,10 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build_tools import generate, privacy  # noqa: E402
-from build_tools.load import load_file  # noqa: E402
+from benchmarks import generate  # noqa: E402
+from build_tools.records import privacy  # noqa: E402
+from build_tools.records.load import load_file  # noqa: E402
 from build_tools.render import agencies as agencies_render  # noqa: E402
-from build_tools.schemas import load_kinds  # noqa: E402
+from build_tools.records.schemas import load_kinds  # noqa: E402
 
 QUERIES = ["天津 监测", "环境咨询", "滨海 废气", "示例路12", "津沽环保", "CMA 北京", "不存在的机构"]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/qa_bench.py [--data data] [--heldout benchmarks/qa_heldout.yaml] [--misses]
 
-Builds the index exactly as the site build does (compute/qa_index.py) and scores each
-held-out question with build_tools/retrieval.py, the Python twin of qa.js. Reports top-1
+Builds the index exactly as the site build does (compute/qa/index.py) and scores each
+held-out question with build_tools/compute/qa/retrieval.py, the Python twin of qa.js. Reports top-1
 and top-3 hit rates (goal: top-3 >= 90 %), how often the page would say "no good answer"
 for a question that has one, how often it says so for off-topic questions (qa_offtopic.yaml),
 and query latency.
@@ -21,8 +21,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build_tools import retrieval as rt  # noqa: E402
-from build_tools.compute.qa_index import index_for  # noqa: E402
+from build_tools.compute.qa import retrieval as rt  # noqa: E402
+from build_tools.compute.qa.index import index_for  # noqa: E402
 
 
 def evaluate(index: dict, cases: list[dict]) -> dict:

@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from build_tools.compute import stats, usage  # noqa: E402
 from build_tools.context import BuildContext  # noqa: E402
-from build_tools.generate import generate  # noqa: E402
+from benchmarks.generate import generate  # noqa: E402
 from build_tools.render import opendata, report  # noqa: E402
-from build_tools.validate import validate_tree  # noqa: E402
+from build_tools.records.validate import validate_tree  # noqa: E402
 
 
 def timed(label: str, func):

@@ -61,7 +61,7 @@ def dataset(n: int, seed: int) -> tuple[Path, dict[str, int], float | None]:
     if marker.exists():
         return folder, json.loads(marker.read_text()), None
     shutil.rmtree(folder, ignore_errors=True)
-    from build_tools.generate import generate
+    from benchmarks.generate import generate
     start = time.perf_counter()
     counts = generate(folder, n, seed, jobs=os.cpu_count() or 1)
     marker.write_text(json.dumps(counts))

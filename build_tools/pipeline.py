@@ -9,13 +9,15 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from . import pagecache, privacy
+from .cache import pages as pagecache
+from .records import privacy
 from .compute import compute_all
 from .context import BuildContext
-from .model import Dataset
-from .problems import InvalidData
-from .render import Output, render_all
-from .validate import validate_tree
+from .records.model import Dataset
+from .records.problems import InvalidData
+from .render.output import Output
+from .render import render_all
+from .records.validate import validate_tree
 
 
 @dataclasses.dataclass

@@ -1,7 +1,7 @@
 import pytest
 
-from build_tools.codes import credit_check_char, is_credit_code, is_resident_id
-from build_tools.privacy import mask, mask_text
+from build_tools.records.codes import credit_check_char, is_credit_code, is_resident_id
+from build_tools.records.privacy import mask, mask_text
 
 
 @pytest.mark.parametrize("code, ok", [

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_tools import fastcheck
-from build_tools.load import walk
-from build_tools.safeyaml import load_bytes
-from build_tools.schemas import load_kinds, validator
+from build_tools.records import fastcheck
+from build_tools.records.load import walk
+from build_tools.records.safeyaml import load_bytes
+from build_tools.records.schemas import load_kinds, validator
 from conftest import MINI
 
 KINDS = load_kinds()

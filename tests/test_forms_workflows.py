@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools.forms import FORM_DIR, FORM_KINDS, write_forms
-from build_tools.formspec import kind_fields
-from build_tools.intake import intake, parse_body, to_record
-from build_tools.safeyaml import load_bytes
-from build_tools.schemas import load_kinds
+from build_tools.submit.forms import FORM_DIR, FORM_KINDS, write_forms
+from build_tools.submit.formspec import kind_fields
+from build_tools.submit.intake import intake, parse_body, to_record
+from build_tools.records.safeyaml import load_bytes
+from build_tools.records.schemas import load_kinds
 from conftest import MINI, ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -1,7 +1,7 @@
 import datetime as dt
 import subprocess
 
-from build_tools import gitlog
+from build_tools.inputs import gitlog
 
 
 def _git(repo, *args, date="2024-03-05T10:00:00+08:00"):

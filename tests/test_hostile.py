@@ -8,8 +8,8 @@ import re
 import pytest
 import yaml
 
-from build_tools.safeyaml import YamlError, load_bytes
-from build_tools.validate import validate_tree
+from build_tools.records.safeyaml import YamlError, load_bytes
+from build_tools.records.validate import validate_tree
 from conftest import FIXTURES, build_site
 
 HOSTILE = FIXTURES / "hostile"

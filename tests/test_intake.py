@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from build_tools.intake import intake, parse_body
+from build_tools.submit.intake import intake, parse_body
 from conftest import FIXTURES, ROOT
 
 BODIES = FIXTURES / "intake"

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools import retrieval as rt
-from build_tools.compute.qa_index import index_for, load_config
+from build_tools.compute.qa import retrieval as rt
+from build_tools.compute.qa.index import index_for, load_config
 from build_tools.render.policies import compact, search_key
-from build_tools.validate import validate_tree
+from build_tools.records.validate import validate_tree
 
 KNOWLEDGE = Path(__file__).resolve().parent / "fixtures" / "knowledge"
 FORMS = rt.synonym_forms([["危险废物", "危废"], ["排污许可证", "排污证", "排污许可"], ["挥发性有机物", "VOCs"],

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import retrieval as rt
-from build_tools.compute.qa_index import index_for
+from build_tools.compute.qa import retrieval as rt
+from build_tools.compute.qa.index import index_for
 from conftest import FIXTURES, built_site
 
 KNOWLEDGE = FIXTURES / "knowledge"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.ownership import check, decide, existed_before, load_owners
+from build_tools.submit.ownership import check, decide, existed_before, load_owners
 from conftest import MINI, ROOT
 
 OWNERS = """\

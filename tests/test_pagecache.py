@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import pagecache
+from build_tools.cache import pages as pagecache
 from conftest import build_site
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import cli
+from build_tools.commands import cli
 from build_tools.compute import stats, usage
 from build_tools.context import BuildContext
-from build_tools.report import platform_config
+from build_tools.commands.report import platform_config
 from build_tools.render import charts, opendata, report
-from build_tools.validate import validate_tree
+from build_tools.records.validate import validate_tree
 from conftest import FIXTURES
 
 REPORT = FIXTURES / "report"

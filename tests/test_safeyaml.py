@@ -1,6 +1,6 @@
 import pytest
 
-from build_tools.safeyaml import YamlError, load_bytes
+from build_tools.records.safeyaml import YamlError, load_bytes
 
 
 def test_lines_are_tracked_per_field():
@@ -63,7 +63,7 @@ SCALARS = ["", "~", "null", "Null", "NULL", "nil", "yes", "No", "on", "OFF", "tr
 def test_fast_tag_resolution_matches_pyyaml(value):
     from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-    from build_tools import safeyaml
+    from build_tools.records import safeyaml
     fast, general = safeyaml._FastLoader(""), safeyaml._Loader("")
     for implicit in ((True, False), (False, True), (False, False)):
         assert fast.resolve(ScalarNode, value, implicit) == general.resolve(ScalarNode, value, implicit)

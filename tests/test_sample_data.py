@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from build_tools.validate import validate_tree
+from build_tools.records.validate import validate_tree
 from conftest import ROOT
 
 ALL_TYPES = {"环评机构", "废水治理", "废气治理", "固废处置", "环保咨询", "在线运维", "环境监测", "低碳服务",

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from build_tools.scaffold import scaffold
+from build_tools.submit.scaffold import scaffold
 from conftest import ROOT
 
 PROJECT_ANSWERS = [

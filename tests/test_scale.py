@@ -14,13 +14,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_tools import load, pipeline
-from build_tools.generate import generate
-from build_tools.problems import InvalidData
+from build_tools.records import load
+from build_tools import pipeline
+from benchmarks.generate import generate
+from build_tools.records.problems import InvalidData
 from build_tools.render.html import HTML_PAGE
-from build_tools.safeyaml import load_bytes
-from build_tools.schemas import load_kinds
-from build_tools.validate import validate_tree
+from build_tools.records.safeyaml import load_bytes
+from build_tools.records.schemas import load_kinds
+from build_tools.records.validate import validate_tree
 from conftest import FIXTURES, MINI, ROOT
 
 

@@ -47,9 +47,9 @@ import yaml
 
 from build_tools import pipeline
 from build_tools.compute import scoring
-from build_tools.load import load
-from build_tools.problems import InvalidData
-from build_tools.validate import validate_tree
+from build_tools.records.load import load
+from build_tools.records.problems import InvalidData
+from build_tools.records.validate import validate_tree
 from conftest import FIXTURES, MINI, TODAY
 
 FIX = FIXTURES / "scoring"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from build_tools.validate import validate_tree
+from build_tools.records.validate import validate_tree
 from conftest import MINI, ROOT
 
 

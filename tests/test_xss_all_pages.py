@@ -14,12 +14,12 @@ import shutil
 import pytest
 import yaml
 
-from build_tools import fastcheck
-from build_tools.codes import is_resident_id
-from build_tools.load import walk
-from build_tools.safeyaml import load_bytes
-from build_tools.schemas import load_kinds, validator
-from build_tools.validate import validate_tree
+from build_tools.records import fastcheck
+from build_tools.records.codes import is_resident_id
+from build_tools.records.load import walk
+from build_tools.records.safeyaml import load_bytes
+from build_tools.records.schemas import load_kinds, validator
+from build_tools.records.validate import validate_tree
 from conftest import MINI, built_site
 
 PAYLOAD = '<img src=x onerror=window.__xss=1><script>window.__xss=2</script>"\'><svg onload=window.__xss=3>'

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..model import Dataset
+from ..records.model import Dataset
 from ..context import BuildContext
-from . import demands, qa_index, scoring, stats
+from . import demands, scoring, stats
+from .qa import index as qa_index
 from .agency_stats import agency_stats
 
 Step = Callable[[Dataset, BuildContext], Any]

@@ -5,8 +5,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..context import BuildContext
-from ..model import Agency, Dataset, views
-from ..schemas import enum_values
+from ..records.model import Agency, Dataset, views
+from ..records.schemas import enum_values
 
 
 @dataclass(frozen=True)

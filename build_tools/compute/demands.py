@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..context import BuildContext
-from ..model import Agency, Dataset, Demand, views
+from ..records.model import Agency, Dataset, Demand, views
 
 OPEN = "征集中"
 CLOSED = "已截止"

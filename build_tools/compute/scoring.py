@@ -32,8 +32,8 @@ from typing import Any, Callable
 import yaml
 
 from ..context import ROOT, BuildContext
-from ..model import Agency, Dataset, EnterpriseReview, ManagementReview, Project, views
-from ..schemas import load_kinds
+from ..records.model import Agency, Dataset, EnterpriseReview, ManagementReview, Project, views
+from ..records.schemas import load_kinds
 
 DEFAULT_CONFIG = ROOT / "config" / "scoring.yaml"
 PARTS = ("objective", "enterprise", "management")

@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from ..context import BuildContext
-from ..model import Dataset, views
-from ..schemas import enum_values
+from ..records.model import Dataset, views
+from ..records.schemas import enum_values
 from .usage import ACTIONS, PORTALS, UsageInput, collect
 
 DEFAULT_REGIONS = ("天津市", "河北省", "北京市")

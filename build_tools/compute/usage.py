@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator
 
 import pandas as pd
 
-from ..gitlog import Change, history, repo_root
+from ..inputs.gitlog import Change, history, repo_root
 
 PORTALS = ("企业端", "机构端", "管理端")
 ACTIONS = ("查看", "下载", "新增", "编辑", "删除", "上传")

@@ -5,10 +5,10 @@ import json
 from collections import defaultdict
 from typing import Any, Iterable
 
-from .. import gitlog
+from ..inputs import gitlog
 from ..context import BuildContext
-from ..model import Dataset, Record
-from . import Output
+from ..records.model import Dataset, Record
+from .output import Output
 from .charts import PLOTLY_PATH, bar_figure
 from .directory_index import build_index, score_lookup
 from .evaluation import score_context

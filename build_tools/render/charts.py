@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.offline
 
-from . import Output
+from .output import Output
 
 PLOTLY_PATH = "assets/javascripts/plotly.min.js"
 COLORS = ["#2e7d32", "#00897b", "#1565c0", "#f9a825", "#6d4c41", "#8e24aa", "#c62828", "#546e7a", "#ef6c00", "#3949ab"]

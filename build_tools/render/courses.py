@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..context import BuildContext
-from ..model import Dataset
-from . import Output
+from ..records.model import Dataset
+from .output import Output
 from .html import page
 from .links import base_for, page_path, url
 from .policies import choices

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 from ..compute.demands import DemandFacts
 from ..context import BuildContext
-from ..model import Dataset, Record, parse_date
-from . import Output
+from ..records.model import Dataset, Record, parse_date
+from .output import Output
 from .agencies import attached_files
 from .atom import Entry, feed_xml
 from .html import _money, page

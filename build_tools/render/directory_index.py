@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
-from ..schemas import enum_values
+from ..records.schemas import enum_values
 
 ROW_FIELDS = ["id", "name", "region", "types", "size", "quals", "zone", "grade", "score", "projects", "text"]
 UNRATED = "未评价"

@@ -7,8 +7,8 @@ from typing import Any, Iterable
 
 from ..compute import scoring
 from ..context import BuildContext
-from ..model import Dataset
-from . import Output
+from ..records.model import Dataset
+from .output import Output
 from .html import page
 from .links import base_for, url
 

@@ -11,7 +11,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from .. import pagecache
+from ..cache import pages as pagecache
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -14,9 +14,9 @@ from typing import Any, Iterable
 import pandas as pd
 
 from ..context import BuildContext
-from ..model import Dataset
-from ..schemas import SCHEMA_DIR, load_kinds
-from . import Output
+from ..records.model import Dataset
+from ..records.schemas import SCHEMA_DIR, load_kinds
+from .output import Output
 from .html import page
 from .links import base_for
 from .tabular import csv_bytes

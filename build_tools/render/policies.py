@@ -5,10 +5,10 @@ import re
 from typing import Iterable
 
 from ..context import BuildContext
-from ..model import Dataset, Record
-from ..retrieval import fold
-from ..schemas import load_kinds
-from . import Output
+from ..records.model import Dataset, Record
+from ..compute.qa.retrieval import fold
+from ..records.schemas import load_kinds
+from .output import Output
 from .html import page
 from .links import base_for, page_path
 from .relations import link_rows, referrers, resolve

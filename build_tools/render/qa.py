@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..context import BuildContext
-from ..model import Dataset, Record
-from . import Output
+from ..records.model import Dataset, Record
+from .output import Output
 from .html import page
 from .links import base_for, page_path, url
 from .policies import choices

@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from ..model import Dataset, Record
-from . import Output
+from ..records.model import Dataset, Record
+from .output import Output
 from .links import url
 
 

@@ -14,8 +14,9 @@ import pandas as pd
 from ..compute.stats import DEFINITIONS, Stats, Table, YearStats, tables
 from ..compute.usage import PORTALS
 from ..context import BuildContext
-from ..model import Dataset
-from . import Output, charts
+from ..records.model import Dataset
+from .output import Output
+from . import charts
 from .html import page
 from .links import base_for
 from .tabular import cell, csv_bytes, xlsx_bytes

@@ -21,12 +21,12 @@ from typing import Callable
 
 import jsonschema
 
-from . import messages
-from .context import ROOT
-from .load import display_path
-from .problems import Problem
-from .safeyaml import YamlError, load_bytes
-from .schemas import SCHEMA_DIR, format_checker, registry
+from ..records import messages
+from ..context import ROOT
+from ..records.load import display_path
+from ..records.problems import Problem
+from ..records.safeyaml import YamlError, load_bytes
+from ..records.schemas import SCHEMA_DIR, format_checker, registry
 
 OWNERS_FILE = "owners.yaml"
 REVIEW_DIRS = (("reviews", "enterprise"), ("reviews", "management"))

@@ -5,9 +5,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .context import ROOT
-from .problems import Problem
-from .validate import by_file, validate_tree
+from ..context import ROOT
+from ..records.problems import Problem
+from ..records.validate import by_file, validate_tree
 
 DEFAULT_DATA = ROOT / "data"
 
@@ -71,13 +71,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
     for register in COMMANDS:
         register(sub)
+    # The data generator is a benchmark tool (benchmarks/generate.py); this alias passes its arguments on.
+    # Imported only when run: the build tools work without the benchmarks folder.
+    p = sub.add_parser("generate", help="生成模拟数据 (generate synthetic data; python -m benchmarks.generate)",
+                       add_help=False, prefix_chars="\0")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_generate)
     return parser
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from benchmarks.generate import main as generate_main
+    return generate_main(args.args)
 
 
 # Commands defined in other modules add themselves here: each is `register(subparsers)`.
 def _commands() -> list:
-    from . import forms, generate, intake, notices, ownership, report, scaffold
-    return [generate.register, notices.register, forms.register, intake.register, ownership.register,
+    from ..submit import forms, intake, notices, ownership, scaffold
+    from . import report
+    return [notices.register, forms.register, intake.register, ownership.register,
             scaffold.register, report.register]
 
 

@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .context import ROOT
+from ..context import ROOT
 
 KEEP_BUILDS = 4  # an entry unused by this many builds in a row is dropped (other data roots share the file)
 _PACKAGES = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "pyyaml", "jieba", "plotly")

@@ -15,14 +15,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import messages
-from .context import ROOT
+from ..records import messages
+from ..context import ROOT
 from .formspec import Field, FormError, build_record, fields_of, yaml_text
 from .forms import FORM_KINDS
-from .load import display_path, kind_of
-from .problems import Problem
-from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
-from .validate import validate_tree
+from ..records.load import display_path, kind_of
+from ..records.problems import Problem
+from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
+from ..records.validate import validate_tree
 
 NO_RESPONSE = "_No response_"
 _HEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)

@@ -1,6 +1,6 @@
 """Deterministic generator of realistic, obviously fictional data at any scale (benchmarks, fuzzing).
 
-`python -m build_tools generate --agencies N --seed S OUT_DIR` writes agencies (with ~10 projects each),
+`python -m benchmarks.generate --agencies N --seed S OUT_DIR` (or `python -m build_tools generate ...`) writes agencies (with ~10 projects each),
 enterprise and management reviews and demands that pass validation. Mixes follow the TEDA 2023 report:
 ~87 % of agencies registered in Tianjin, 环保咨询 the most common business type, 环境监测 half of projects.
 """
@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from .codes import credit_check_char
+from build_tools.records.codes import credit_check_char
 
 try:
     _Dumper = yaml.CSafeDumper
@@ -212,14 +212,17 @@ def _write(path: Path, record: dict[str, Any]) -> None:
     path.write_text(yaml.dump(record, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("generate", help="生成模拟数据 (generate synthetic data)")
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.generate", description="生成模拟数据 (generate synthetic data)")
     p.add_argument("out", type=Path, help="输出目录 (output folder, created)")
     p.add_argument("--agencies", type=int, default=1000)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--projects-per-agency", type=int, default=10)
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行进程数 (worker processes)")
-    p.set_defaults(func=lambda a: print(generate(a.out, a.agencies, a.seed, a.projects_per_agency,
-                                                 jobs=a.jobs)) or 0)
+    a = p.parse_args(argv)
+    print(generate(a.out, a.agencies, a.seed, a.projects_per_agency, jobs=a.jobs))
+    return 0
 
 
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .schemas import SCHEMA_DIR, Kind, load_kinds, registry
+from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry
 
 SEPARATOR = " | "                     # between the columns of one table row
 LIST_SPLIT = re.compile(r"[\n,，、;；]+")  # between the items of a simple list

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .context import ROOT
+from ..context import ROOT
 
 # What a cached result is made of: the record's data (None when unreadable) and its problems as
 # (line, field, message, english) tuples; the file name is added back when reporting.
@@ -29,8 +29,8 @@ Entry = tuple[Any, list[tuple[int, str, str, str]]]
 # What the cache keeps: (problems, facts, marshal bytes of the data); facts and data None when unreadable.
 Stored = tuple[list[tuple[int, str, str, str]], Any, bytes | None]
 
-_CODE = ("safeyaml.py", "load.py", "fastcheck.py", "schemas.py", "messages.py", "codes.py", "cache.py", "model.py",
-         "crossfields.py")
+_CODE = ("records/safeyaml.py", "records/load.py", "records/fastcheck.py", "records/schemas.py",
+         "records/messages.py", "records/codes.py", "cache/validation.py", "records/model.py", "records/crossfields.py")
 
 
 def key(kind: str, record_id: str, raw: bytes) -> bytes:
@@ -43,8 +43,8 @@ def _namespace(schema_dir: Path) -> str:
     """Hash of everything that decides a result besides the file itself."""
     h = hashlib.blake2b(digest_size=8)
     h.update(sys.version.encode())  # marshal format and regex behaviour follow the Python version
-    here = Path(__file__).resolve().parent
-    for path in [here / name for name in _CODE] + sorted(schema_dir.glob("*.json")):
+    package = Path(__file__).resolve().parents[1]
+    for path in [package / name for name in _CODE] + sorted(schema_dir.glob("*.json")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 

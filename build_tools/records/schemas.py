@@ -21,7 +21,7 @@ from referencing import Registry, Resource
 
 from .codes import is_credit_code
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
 
 @dataclass(frozen=True)

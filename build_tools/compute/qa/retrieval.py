@@ -1,6 +1,6 @@
 """Q&A retrieval, query side: the Python twin of content/assets/javascripts/qa.js.
 
-The index is built at build time (compute/qa_index.py, with jieba). The browser
+The index is built at build time (compute/qa/index.py, with jieba). The browser
 has no jieba, so a query is segmented by forward maximum matching against the
 index vocabulary, plus character bigrams as a fallback feature, and scored with
 BM25. This module does exactly what the JS does, step by step and in the same

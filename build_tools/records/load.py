@@ -15,14 +15,14 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import cache as cache_mod
+from ..cache import validation as cache_mod
 from . import crossfields, fastcheck, messages
-from .cache import Entry, Stored
+from ..cache.validation import Entry, Stored
 from .model import CachedRecord, Dataset, Record
 from .problems import Problem
 from .safeyaml import MAX_BYTES, YamlError, load_bytes
 from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
-from .statindex import SIGNATURE, StatIndex, signature
+from ..cache.statindex import SIGNATURE, StatIndex, signature
 
 
 def display_path(path: Path) -> str:

@@ -24,10 +24,10 @@ from typing import Any, Iterator
 
 import yaml
 
-from . import messages
-from .context import ROOT
-from .safeyaml import YamlError, decode, load_bytes
-from .schemas import SCHEMA_DIR, is_safe_url, load_kinds, registry, validator
+from ..records import messages
+from ..context import ROOT
+from ..records.safeyaml import YamlError, decode, load_bytes
+from ..records.schemas import SCHEMA_DIR, is_safe_url, load_kinds, registry, validator
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml is ~10x faster where available
 SOURCE = "官方公告"

@@ -8,10 +8,10 @@ from typing import Any
 
 import yaml
 
-from .compute import stats
-from .context import ROOT, BuildContext
-from .render.tabular import csv_bytes
-from .validate import validate_tree
+from ..compute import stats
+from ..context import ROOT, BuildContext
+from ..render.tabular import csv_bytes
+from ..records.validate import validate_tree
 
 
 def platform_config(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> dict[str, Any]:

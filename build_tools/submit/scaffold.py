@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import messages
-from .context import ROOT
+from ..records import messages
+from ..context import ROOT
 from .formspec import Field, FormError, build_record, convert_row, fields_of, yaml_text
 from .intake import record_path, write_checked
-from .load import display_path
-from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
+from ..records.load import display_path
+from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
 
 
 class Aborted(Exception):

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from .formspec import Field, fields_of, yaml_text
-from .schemas import SCHEMA_DIR, Kind, load_kinds
+from ..context import ROOT
+from ..records.schemas import SCHEMA_DIR, Kind, load_kinds
 
-ROOT = Path(__file__).resolve().parent.parent
 FORM_DIR = ROOT / ".github" / "ISSUE_TEMPLATE"
 FORM_KINDS = ("agency", "project", "enterprise_review", "demand")  # what non-programmers submit
 INTAKE_LABEL = "intake"

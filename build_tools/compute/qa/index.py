@@ -4,7 +4,7 @@ FAQ texts are segmented with jieba (search mode, so long words also yield their
 parts) after synonym canonicalisation; character bigrams are added as fallback
 terms. Each field's terms count with the field's weight (a BM25F-style bag).
 The result is plain JSON data: the page ships it to qa.js, and the benchmark
-scores it with build_tools.retrieval — the same code path either way.
+scores it with build_tools.compute.qa.retrieval — the same code path either way.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from .. import retrieval as rt
-from ..context import ROOT, BuildContext
-from ..model import Dataset, Record
+from . import retrieval as rt
+from ...context import ROOT, BuildContext
+from ...records.model import Dataset, Record
 
 DEFAULT_CONFIG = ROOT / "config" / "qa.yaml"
 SHIPPED = ("k1", "b", "bigram_weight", "threshold", "relative_cut", "max_results", "stopwords", "single_chars")
@@ -93,7 +93,7 @@ def step(dataset: Dataset, ctx: BuildContext) -> dict[str, Any]:
 
 def index_for(data_root: Path, config: dict[str, Any] | None = None) -> dict[str, Any]:
     """Load and validate a data folder and build its index (for the benchmark and tests)."""
-    from ..validate import validate_tree
+    from ...records.validate import validate_tree
     dataset, problems = validate_tree(data_root)
     if problems:
         raise ValueError(f"{len(problems)} problems in {data_root}: {problems[0]}")

@@ -1,0 +1,22 @@
+"""What a renderer produces: `Output` files, and the `Renderer` signature.
+
+Kept apart from `render/__init__.py` so that the renderers import it without importing the
+package that imports them (no import loop).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ..context import BuildContext
+from ..records.model import Dataset
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str              # path inside the docs tree, e.g. "agencies/demo-alpha.md"
+    content: str | bytes
+    in_nav: bool = False   # section pages are listed in mkdocs.yml's nav; record pages never are
+
+
+Renderer = Callable[[Dataset, BuildContext], Iterable[Output]]
