@@ -123,10 +123,6 @@ class YearStats:
         return f"{self.as_of.year}年{self.as_of.month}月{self.as_of.day}日"
 
     @property
-    def recent_years(self) -> tuple[int, int]:
-        return self.year - 2, self.year
-
-    @property
     def disclosed(self) -> int:
         return self.disclosed_by_year.get(self.year, 0)
 

@@ -45,10 +45,6 @@ def kind_of(path: Path, root: Path, kinds: dict[str, Kind]) -> Kind | None:
     return None
 
 
-def discover(root: Path, kinds: dict[str, Kind]) -> list[tuple[Kind, Path]]:
-    return walk(root, kinds)[0]
-
-
 def walk(root: Path, kinds: dict[str, Kind]) -> tuple[list[tuple[Kind, Path]], list[Path]]:
     """Record files per kind (kinds in order, files sorted) and stray YAML files."""
     found, strays = scan(root, kinds)

@@ -207,7 +207,6 @@ def _links(node: Any, ptr: str, out: list | None = None) -> list[tuple[str, str]
 # see rejected records without their faulty fields, so one run still reports as much as possible.
 ROBUST_CHECKS = (local_files, unique_ids, references)
 TYPED_CHECKS = (date_order, inverse_links, folder_ownership, reviews_match_projects, budget_ranges)
-CHECKS = ROBUST_CHECKS + TYPED_CHECKS
 
 
 def cross_check(dataset: Dataset, problems: list[Problem] = ()) -> list[Problem]:
