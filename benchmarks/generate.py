@@ -15,14 +15,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
 
 from build_tools.records.codes import credit_check_char
+from build_tools.records.dump import dump_yaml
 
-try:
-    _Dumper = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover
-    _Dumper = yaml.SafeDumper
 
 # province -> (weight, [(city, district, region code)])
 REGIONS: dict[str, tuple[int, list[tuple[str, str, str]]]] = {
@@ -208,7 +204,7 @@ def _agency_chunk(args: tuple[Path, int, int, int, range]) -> Counter:
 
 def _write(path: Path, record: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.dump(record, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(dump_yaml(record), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,7 +30,8 @@ Entry = tuple[Any, list[tuple[int, str, str, str]]]
 Stored = tuple[list[tuple[int, str, str, str]], Any, bytes | None]
 
 _CODE = ("records/safeyaml.py", "records/load.py", "records/fastcheck.py", "records/schemas.py",
-         "records/messages.py", "records/codes.py", "cache/validation.py", "records/model.py", "records/crossfields.py")
+         "records/messages.py", "records/codes.py", "cache/validation.py", "records/model.py", "records/crossfields.py",
+         "records/paths.py")
 
 
 def key(kind: str, record_id: str, raw: bytes) -> bytes:

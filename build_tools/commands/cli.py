@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..context import ROOT
-from ..records.problems import Problem
+from ..records.problems import github_annotation
 from ..records.validate import by_file, validate_tree
 
 DEFAULT_DATA = ROOT / "data"
@@ -34,17 +34,6 @@ def _find_root(path: Path) -> Path:
         if parent.name == "data":
             return parent
     return DEFAULT_DATA
-
-
-def github_annotation(p: Problem) -> str:
-    """A GitHub Actions workflow command: shown on the PR's changed line."""
-    def esc(value: str, prop: bool = False) -> str:
-        value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return value.replace(":", "%3A").replace(",", "%2C") if prop else value
-    where = f"file={esc(p.file, True)}" + (f",line={p.line}" if p.line else "")
-    title = f",title={esc('字段 ' + p.field, True)}" if p.field else ""
-    gloss = f" ({p.english})" if p.english else ""
-    return f"::error {where}{title}::{esc(p.message + gloss)}"
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..context import BuildContext
 from ..records.model import Agency, Dataset, views
+from ..records.regions import shown_city
 from ..records.schemas import enum_values
 
 
@@ -25,8 +26,8 @@ def _ranked(counter: Counter) -> list[tuple[str, int]]:
 
 def city_label(address: dict[str, str]) -> str:
     """Municipalities (天津市/天津市) show once."""
-    province, city = address["province"], address["city"]
-    return city if city == province else f"{province} {city}"
+    city = shown_city(address)
+    return f"{address['province']} {city}" if city else address["province"]
 
 
 def agency_stats(dataset: Dataset, ctx: BuildContext) -> AgencyStats:

@@ -34,6 +34,7 @@ import yaml
 from ..context import ROOT, BuildContext
 from ..records.model import Agency, Dataset, EnterpriseReview, ManagementReview, Project, views
 from ..records.schemas import load_kinds
+from .years import year_span
 
 DEFAULT_CONFIG = ROOT / "config" / "scoring.yaml"
 PARTS = ("objective", "enterprise", "management")
@@ -321,7 +322,7 @@ def score_all(dataset: Dataset, cfg: dict[str, Any], today: dt.date) -> Scores:
     mreviews: list[ManagementReview] = views(dataset, "management_review")
     own_projects, own_mreviews = _group(projects), _group(mreviews)
     by_year: dict[int, list[AgencyScore]] = {}
-    for year in data_years(projects, ereviews, mreviews, today):
+    for year in scored_years(projects, ereviews, mreviews, today):
         as_of = min(dt.date(year, 12, 31), today)
         present = [a for a in agencies if a.registered_on <= as_of]
         if not present:
@@ -348,12 +349,11 @@ def _group(items: list) -> dict[str, list]:
     return grouped
 
 
-def data_years(projects, ereviews, mreviews, today: dt.date) -> list[int]:
+def scored_years(projects, ereviews, mreviews, today: dt.date) -> list[int]:
     """Every year from the first to the last year with any project or review (none after the build year)."""
     years = {p.start_date.year for p in projects} | {p.end_date.year for p in projects if p.end_date}
     years |= {r.date.year for r in ereviews} | {r.year for r in mreviews}
-    years = {y for y in years if y <= today.year}
-    return list(range(min(years), max(years) + 1)) if years else []
+    return year_span(years, today)
 
 
 def objective_part(facts: Facts, cfg: dict) -> Part:

@@ -17,6 +17,7 @@ from ..context import BuildContext
 from ..records.model import Dataset, views
 from ..records.schemas import enum_values
 from .usage import ACTIONS, PORTALS, UsageInput, collect
+from .years import year_span
 
 DEFAULT_REGIONS = ("天津市", "河北省", "北京市")
 OTHER = "其他"
@@ -272,15 +273,14 @@ class Stats:
         return self.years[max(self.years)] if self.years else None
 
 
-def data_years(agencies: pd.DataFrame, projects: pd.DataFrame, usage: UsageInput | None,
-               today: dt.date) -> list[int]:
+def report_years(agencies: pd.DataFrame, projects: pd.DataFrame, usage: UsageInput | None,
+                 today: dt.date) -> list[int]:
     """Every year from the first registration/disclosure to the last one (or the last usage), up to today."""
     years = set(agencies["registered_on"].dt.year.dropna().astype(int))
     years |= set(projects["disclosed_on"].dt.year.dropna().astype(int))
     if usage is not None:
         years |= usage.years()
-    years = {y for y in years if y <= today.year}
-    return list(range(min(years), max(years) + 1)) if years else []
+    return year_span(years, today)
 
 
 def compute(dataset: Dataset, ctx: BuildContext) -> Stats:
@@ -288,7 +288,7 @@ def compute(dataset: Dataset, ctx: BuildContext) -> Stats:
     usage = collect(ctx.data_root, ctx.config)
     regions = tuple(ctx.config.get("report_regions") or DEFAULT_REGIONS)
     return Stats({y: year_stats(agencies, projects, y, regions, usage, today=ctx.today)
-                  for y in data_years(agencies, projects, usage, ctx.today)})
+                  for y in report_years(agencies, projects, usage, ctx.today)})
 
 
 # --- the report's tables (the same numbers feed the text, the charts, the CSV/XLSX and the CLI) -------

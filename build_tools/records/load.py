@@ -19,30 +19,11 @@ from ..cache import validation as cache_mod
 from . import crossfields, fastcheck, messages
 from ..cache.validation import Entry, Stored
 from .model import CachedRecord, Dataset, Record
+from .paths import display_path, kind_of, record_id
 from .problems import Problem
 from .safeyaml import MAX_BYTES, YamlError, load_bytes
 from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
 from ..cache.statindex import SIGNATURE, StatIndex, signature
-
-
-def display_path(path: Path) -> str:
-    """Path as the contributor sees it in the PR: relative to the working directory when possible."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
-
-
-def record_id(kind: Kind, path: Path) -> str:
-    return path.parent.name if kind.id_from == "parent" else path.stem
-
-
-def kind_of(path: Path, root: Path, kinds: dict[str, Kind]) -> Kind | None:
-    rel = path.relative_to(root)
-    for kind in kinds.values():
-        if rel.match(kind.glob) and len(rel.parts) == len(Path(kind.glob).parts):
-            return kind
-    return None
 
 
 def walk(root: Path, kinds: dict[str, Kind]) -> tuple[list[tuple[Kind, Path]], list[Path]]:

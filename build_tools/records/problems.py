@@ -19,6 +19,17 @@ class Problem:
         return f"{where}:{field}{self.message}{gloss}"
 
 
+def github_annotation(p: Problem) -> str:
+    """A GitHub Actions workflow command: shown on the PR's changed line."""
+    def esc(value: str, prop: bool = False) -> str:
+        value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+    where = f"file={esc(p.file, True)}" + (f",line={p.line}" if p.line else "")
+    title = f",title={esc('字段 ' + p.field, True)}" if p.field else ""
+    gloss = f" ({p.english})" if p.english else ""
+    return f"::error {where}{title}::{esc(p.message + gloss)}"
+
+
 class InvalidData(Exception):
     """Raised to fail a build closed: carries every problem found, not only the first."""
 

@@ -13,7 +13,8 @@ from typing import Any, Iterator
 
 from . import crossfields, messages
 from .crossfields import Facts
-from .load import display_path, gc_paused, load
+from .load import gc_paused, load
+from .paths import display_path
 from .model import CachedRecord, Dataset, Record
 from .problems import Problem
 from .schemas import SCHEMA_DIR, is_safe_link, load_kinds

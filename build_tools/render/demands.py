@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from ..compute.demands import DemandFacts
 from ..context import BuildContext
 from ..records.model import Dataset, Record, parse_date
+from ..records.regions import shown_city
 from .output import Output
 from .agencies import attached_files
 from .atom import Entry, feed_xml
@@ -23,9 +24,7 @@ HALL_TITLE = "需求大厅"
 
 def region_text(region: dict[str, str]) -> str:
     """天津市 / 天津市 / 滨海新区 -> 天津市滨海新区 (municipalities repeat the province as city)."""
-    parts = [region["province"]]
-    parts += [region[k] for k in ("city", "district", "town") if k in region and region[k] not in parts]
-    return "".join(parts)
+    return region["province"] + shown_city(region) + region.get("district", "") + region.get("town", "")
 
 
 def budget_text(budget: dict[str, float] | None) -> str:

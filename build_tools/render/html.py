@@ -12,6 +12,7 @@ import yaml
 from markupsafe import Markup
 
 from ..cache import pages as pagecache
+from ..records.regions import shown_city
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -41,6 +42,7 @@ def env() -> jinja2.Environment:
     )
     e.filters["json_script"] = _json_script
     e.filters["money"] = _money
+    e.filters["shown_city"] = shown_city
     return e
 
 

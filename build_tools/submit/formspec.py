@@ -9,14 +9,15 @@ with spaces, dates written as 2023年6月30日, stray whitespace.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
+from ..records.dump import dump_yaml
 from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry
 
 SEPARATOR = " | "                     # between the columns of one table row
@@ -170,23 +171,10 @@ def kind_fields(kind_name: str, schema_dir: Path = SCHEMA_DIR) -> list[Field]:
 
 # --- writing YAML ----------------------------------------------------------------
 
-class _Dumper(yaml.SafeDumper):
-    """Reads like a hand-written record: multi-line text as literal blocks, dates unquoted
-    (the loader keeps dates as ISO text either way)."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if _ISO_DATE.match(value):
-        return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value)
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
-
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_Dumper.add_representer(str, _represent_str)
-
-
 def yaml_text(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    text = dump_yaml(data)
+    assert text is not None
+    return text
 
 
 # --- turning typed text into values ------------------------------------------
@@ -236,13 +224,26 @@ def _phone(f: Field, text: str) -> str | None:
     return "".join(groups) or None
 
 
-_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+
+
+def iso_date(text: str, real: bool = True) -> str | None:
+    """2025-03-01, 2025/3/1, 2025.3.1, 2025年3月1日, full-width digits too (a time after the date is
+    ignored) -> 2025-03-01; None when it is not written as a date, or (`real`) is no day of the calendar."""
+    m = _DATE.match(unicodedata.normalize("NFKC", text).strip())
+    if not m:
+        return None
+    y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    try:
+        return dt.date(y, mo, d).isoformat() if real else f"{y:04d}-{mo:02d}-{d:02d}"
+    except ValueError:
+        return None
 
 
 def _date(f: Field, text: str) -> str | None:
-    value = squeeze(text)
-    m = _DATE.match(value)
-    return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}" if m else (value or None)
+    """A date-shaped answer becomes ISO even if the day does not exist (2016-02-30): the schema check then
+    names the date as the clerk typed it, in the form the record keeps; anything else is left as typed."""
+    return iso_date(text, real=False) or squeeze(text) or None
 
 
 def _number(f: Field, text: str) -> int | float | str | None:

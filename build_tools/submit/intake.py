@@ -19,7 +19,7 @@ from ..records import messages
 from ..context import ROOT
 from .formspec import Field, FormError, build_record, fields_of, yaml_text
 from .forms import FORM_KINDS
-from ..records.load import display_path, kind_of
+from ..records.paths import display_path, kind_of, record_path
 from ..records.problems import Problem
 from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
 from ..records.validate import validate_tree
@@ -56,34 +56,6 @@ def guess_kind(answers: dict[str, str], kinds: dict[str, Kind], schema_dir: Path
         if hits > score:
             best, score = name, hits
     return best
-
-
-def record_path(kind: Kind, record: dict, root: Path, kinds: dict[str, Kind]) -> Path | None:
-    """Where a record of `kind` lives, from its glob: the id fills its own `*`; an enclosing
-    record's `*` (a project inside its agency's folder) comes from the field that refers to it."""
-    parts = list(Path(kind.glob).parts)
-    rid = record.get("id")
-    if not _is_id(rid):
-        return None
-    own = len(parts) - (2 if kind.id_from == "parent" else 1)
-    parts[own] = parts[own].replace("*", rid)
-    for i, part in enumerate(parts):
-        if "*" not in part:
-            continue
-        prefix = "/".join(parts[: i + 1])
-        owner = next((k for k in kinds.values() if k.glob.startswith(prefix + "/") and k.id_from == "parent"), None)
-        ref = next((f for f, target in kind.refs if owner and target == owner.name), None)
-        value = record.get(ref) if ref else None
-        if not _is_id(value):
-            return None
-        parts[i] = part.replace("*", value)
-    return root.joinpath(*parts)
-
-
-def _is_id(value: object) -> bool:
-    """Only well-formed ids become path parts (no '..', no '/')."""
-    pattern = registry(SCHEMA_DIR).resolver().lookup("common.schema.json#/$defs/id").contents["pattern"]
-    return isinstance(value, str) and re.search(pattern, value) is not None
 
 
 def schema_problems(kind: Kind, record: dict, schema_dir: Path = SCHEMA_DIR) -> list[Problem]:

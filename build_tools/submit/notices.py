@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
 
 from ..records import messages
 from ..context import ROOT
+from ..records.dump import dump_yaml
+from .formspec import iso_date
 from ..records.safeyaml import YamlError, decode, load_bytes
 from ..records.schemas import SCHEMA_DIR, is_safe_url, load_kinds, registry, validator
 
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml is ~10x faster where available
 SOURCE = "官方公告"
 MAX_INPUT = 50 * 1024 * 1024  # an export of a few thousand notices is a few MB
 
@@ -196,7 +196,6 @@ def _check_columns(present: set[str]) -> None:
 
 # --- parsing cells -----------------------------------------------------------
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _UNITS = {"元": 1, "万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 100_000_000}
 _MONEY = re.compile(r"^(\d+(?:\.\d+)?)(亿元|万元|亿|万|元)?$")
 _RANGE = re.compile(r"\s*(?:-|~|～|—|–|至|到)\s*")
@@ -208,13 +207,10 @@ class CellError(ValueError):
 
 def parse_date(text: str, title: str) -> str:
     """2025-03-01, 2025/3/1, 2025.3.1, 2025年3月1日 (a time after the date is ignored) -> 2025-03-01."""
-    m = _DATE.match(text.strip())
-    try:
-        if not m:
-            raise ValueError
-        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-    except ValueError:
-        raise CellError(f"{title}“{text}”不是有效日期，应为 YYYY-MM-DD，例如 2025-03-01") from None
+    value = iso_date(text)
+    if value is None:
+        raise CellError(f"{title}“{text}”不是有效日期，应为 YYYY-MM-DD，例如 2025-03-01")
+    return value
 
 
 def _clean(text: str) -> str:
@@ -434,7 +430,7 @@ def write(folder: Path, rec: dict[str, Any]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{rec['id']}.yaml"
     with path.open("x", encoding="utf-8") as fh:
-        yaml.dump(rec, fh, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+        dump_yaml(rec, fh)
     return path
 
 

@@ -23,8 +23,9 @@ import jsonschema
 
 from ..records import messages
 from ..context import ROOT
-from ..records.load import display_path
-from ..records.problems import Problem
+from ..records.paths import display_path
+from ..inputs.gitlog import repo_root
+from ..records.problems import Problem, github_annotation
 from ..records.safeyaml import YamlError, load_bytes
 from ..records.schemas import SCHEMA_DIR, format_checker, registry
 
@@ -149,8 +150,9 @@ def existed_before(base: str | None, changed: list[Path]) -> Callable[[Path], bo
     if not base:
         touched = {p.resolve() for p in changed}
         return lambda path: path.exists() and path.resolve() not in touched
-    top = Path(subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True,
-                              check=True).stdout.strip())
+    top = repo_root(Path.cwd())
+    if top is None:
+        raise SystemExit("--base 需要在 git 仓库中运行（--base needs a git checkout）")
 
     def existed(path: Path) -> bool:
         rel = path.resolve().relative_to(top.resolve()).as_posix()
@@ -170,7 +172,7 @@ def cmd_check_ownership(args: argparse.Namespace) -> int:
     denied = [d for d in decisions if not d.allowed]
     for d in decisions:
         if args.format == "github" and not d.allowed:
-            print(f"::error file={d.file}::账号 {args.author} 无权提交此文件：{d.reason}")
+            print(github_annotation(Problem(d.file, 0, "", f"账号 {args.author} 无权提交此文件：{d.reason}")))
         else:
             print(d)
     if denied:

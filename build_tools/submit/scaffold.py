@@ -15,8 +15,8 @@ from typing import Any, TextIO
 from ..records import messages
 from ..context import ROOT
 from .formspec import Field, FormError, build_record, convert_row, fields_of, yaml_text
-from .intake import record_path, write_checked
-from ..records.load import display_path
+from .intake import write_checked
+from ..records.paths import display_path, record_path
 from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
 
 
