@@ -158,3 +158,18 @@ def test_without_base_files_on_disk_and_untouched_count_as_existing(data, owners
     unowned = type(owners)(owners.maintainers, {"demo-alpha": owners.agencies["demo-alpha"]})
     assert decide("carol", project, data, unowned, existed).reason == \
         "机构“demo-beta”尚未登记账号，只有维护者可以修改；请联系维护者在 data/owners.yaml 中登记"
+
+
+def test_github_format_escapes_a_hostile_file_name(tmp_path):
+    """A changed file's name is untrusted: it must not end the `::error` command or start a new one."""
+    repo = tmp_path / "repo"
+    shutil.copytree(MINI, repo / "data")
+    (repo / "data/owners.yaml").write_text(OWNERS, encoding="utf-8")
+    name = "data/policies/x,y:z\n::warning::injected.yaml"
+    run = subprocess.run([sys.executable, "-m", "build_tools", "check-ownership", "--author", "mallory",
+                          "--data", "data", "--format", "github", "--changed", name],
+                         cwd=repo, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 1
+    assert run.stdout.splitlines() == [
+        "::error file=data/policies/x%2Cy%3Az%0A%3A%3Awarning%3A%3Ainjected.yaml::账号 mallory 无权提交此文件："
+        "该类内容（账号登记、标准政策、课程、问答、专家等）只有维护者可以修改"]
