@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from build_tools.compute.qa import retrieval as rt  # noqa: E402
-from build_tools.compute.qa.index import index_for  # noqa: E402
+from build_tools.pipeline import qa_index_for  # noqa: E402
 
 
 def evaluate(index: dict, cases: list[dict]) -> dict:
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cases = yaml.safe_load(args.heldout.read_text(encoding="utf-8"))
     t0 = time.perf_counter()
-    index = index_for(args.data)
+    index = qa_index_for(args.data)
     build_s = time.perf_counter() - t0
     unknown = sorted({c["faq"] for c in cases} - {d["id"] for d in index["docs"]})
     if unknown:

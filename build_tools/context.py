@@ -5,7 +5,11 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # inputs/ imports compute, which imports this module
+    from .cache.pages import Store as PageStore
+    from .inputs import Inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,3 +26,13 @@ class BuildContext:
     today: dt.date = field(default_factory=build_date)
     config: dict[str, Any] = field(default_factory=dict)    # mkdocs `extra.platform` settings
     computed: dict[str, Any] = field(default_factory=dict)  # results of compute steps, by name
+    # Git history, access logs, config files, read once by inputs.read(): compute and render never read
+    # files or run git themselves. Only steps that need them require them.
+    inputs: "Inputs | None" = None
+
+    page_cache: "PageStore | None" = None  # render only: pages whose inputs did not change come from it
+
+    def need_inputs(self) -> "Inputs":
+        if self.inputs is None:
+            raise RuntimeError("BuildContext.inputs is not set: call build_tools.inputs.read() first")
+        return self.inputs

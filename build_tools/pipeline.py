@@ -9,15 +9,16 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from . import inputs
 from .cache import pages as pagecache
-from .records import privacy
 from .compute import compute_all
+from .compute.qa import index as qa_index
 from .context import BuildContext
+from .records import privacy
 from .records.model import Dataset
 from .records.problems import InvalidData
-from .render.output import Output
-from .render import render_all
 from .records.validate import validate_tree
+from .render import Output, render_all
 
 
 @dataclasses.dataclass
@@ -32,12 +33,21 @@ def prepare(data_root: Path, config: dict[str, Any] | None = None) -> Prepared:
     dataset, problems = validate_tree(data_root)
     if problems:
         raise InvalidData(problems)
-    ctx = BuildContext(data_root=dataset.root, config=config or {})
+    config = config or {}
+    ctx = BuildContext(data_root=dataset.root, config=config, inputs=inputs.read(dataset.root, config))
     public = mask_dataset(dataset)
     # Computed results are published too (e.g. the Q&A search index holds every answer's terms):
     # computing from the masked records keeps personal numbers out of them by construction.
     compute_all(public, ctx)
     return Prepared(dataset, public, ctx)
+
+
+def qa_index_for(data_root: Path, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Load and validate a data folder and build its Q&A index, as the build does (benchmark and tests)."""
+    dataset, problems = validate_tree(data_root)
+    if problems:
+        raise ValueError(f"{len(problems)} problems in {data_root}: {problems[0]}")
+    return qa_index.build_index(dataset.of("faq"), dataset.index("policy"), config or inputs.load_qa())
 
 
 def mask_dataset(dataset: Dataset) -> Dataset:
@@ -48,8 +58,4 @@ def mask_dataset(dataset: Dataset) -> Dataset:
 
 def render(prepared: Prepared, cache: pagecache.Store | None = None) -> list[Output]:
     """Render every output; with a page cache, pages whose inputs did not change come from it."""
-    pagecache.activate(cache)
-    try:
-        return render_all(prepared.public, prepared.ctx)
-    finally:
-        pagecache.activate(None)
+    return render_all(prepared.public, dataclasses.replace(prepared.ctx, page_cache=cache))

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from build_tools.compute.qa import retrieval as rt
-from build_tools.compute.qa.index import index_for, load_config
+from build_tools.inputs.config import load_qa
+from build_tools.pipeline import qa_index_for
 from build_tools.render.policies import compact, search_key
 from build_tools.records.validate import validate_tree
 
@@ -19,7 +20,7 @@ FORMS = rt.synonym_forms([["危险废物", "危废"], ["排污许可证", "排�
 
 @pytest.fixture(scope="module")
 def index():
-    return index_for(KNOWLEDGE)
+    return qa_index_for(KNOWLEDGE)
 
 
 def test_fixture_is_valid():
@@ -49,7 +50,7 @@ def test_forward_maximum_matching_and_runs():
 def test_query_terms_words_then_bigrams(index):
     terms = dict(rt.query_terms("排污证过期了怎么延续", index))
     assert [t for t, w in terms.items() if w == 1.0] == ["排污许可证", "排污", "许可", "许可证", "到期", "延续"]
-    assert terms["#延续"] == load_config()["bigram_weight"] and "怎么" not in terms
+    assert terms["#延续"] == load_qa()["bigram_weight"] and "怎么" not in terms
 
 
 @pytest.mark.parametrize("question, expected", [

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from build_tools.compute.qa import retrieval as rt
-from build_tools.compute.qa.index import index_for
+from build_tools.pipeline import qa_index_for
 from conftest import FIXTURES, built_site
 
 KNOWLEDGE = FIXTURES / "knowledge"
@@ -71,7 +71,7 @@ def test_no_good_answer_is_said_with_a_way_to_the_experts(base, page):
 
 
 def test_js_and_python_rank_alike(base, page):
-    index = index_for(KNOWLEDGE)
+    index = qa_index_for(KNOWLEDGE)
     page.goto(base + "qa/")
     queries = [("危废暂存间要满足什么要求", ""), ("排污证过期了怎么延续", ""), ("厂界噪音执行哪个标准", ""),
                ("VOCs无组织怎么管", ""), ("环评报告书还是报告表", ""), ("标准", "气"), ("GB 3095-2012 是什么", ""),

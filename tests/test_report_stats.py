@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from build_tools.commands import cli
+from build_tools import inputs
 from build_tools.compute import stats, usage
+from build_tools.inputs.gitlog import read_history
 from build_tools.context import BuildContext
 from build_tools.commands.report import platform_config
 from build_tools.render import charts, opendata, report
@@ -25,7 +27,8 @@ REPORT = FIXTURES / "report"
 def compute(root: Path, config: dict | None = None) -> stats.Stats:
     dataset, problems = validate_tree(root)
     assert problems == []
-    ctx = BuildContext(root.resolve(), dt.date(2026, 11, 25), config=platform_config() if config is None else config)
+    config = platform_config() if config is None else config
+    ctx = BuildContext(root.resolve(), dt.date(2026, 11, 25), config=config, inputs=inputs.read(root, config))
     return stats.compute(dataset, ctx)
 
 
@@ -59,7 +62,8 @@ def test_years_span_the_data(computed):
 
 def test_the_current_year_counts_up_to_the_build_date():
     dataset, _ = validate_tree(REPORT)
-    ctx = BuildContext(REPORT.resolve(), dt.date(2023, 6, 30), config=platform_config())
+    ctx = BuildContext(REPORT.resolve(), dt.date(2023, 6, 30), config=platform_config(),
+                       inputs=inputs.read(REPORT, platform_config()))
     result = stats.compute(dataset, ctx)
     assert sorted(result.years) == [2021, 2022, 2023]
     s = result.for_year(2023)
@@ -188,7 +192,7 @@ def test_agency_actions_come_from_git_history(tmp_path):
     _git(repo, "commit", "-qm", "edit + upload", date="2023-12-05T10:00:00+08:00")
     _git(repo, "rm", "-q", "data/agencies/r-a2/projects/r-p5.yaml")
     _git(repo, "commit", "-qm", "remove project", date="2023-12-07T10:00:00+08:00")
-    got = usage.git_events(data)
+    got = usage.git_events(read_history(data), data)
     assert got[1] is True
     events = [(e["date"].isoformat(), e["portal"], e["module"], e["action"]) for e in got[0] if e["date"].year == 2023]
     assert sorted(events) == [("2023-12-05", "机构端", "基本信息", "编辑"), ("2023-12-05", "机构端", "文件", "上传"),

@@ -47,6 +47,7 @@ import yaml
 
 from build_tools import pipeline
 from build_tools.compute import scoring
+from build_tools.inputs.config import DEFAULT_SCORING, load_scoring
 from build_tools.records.load import load
 from build_tools.records.problems import InvalidData
 from build_tools.records.validate import validate_tree
@@ -62,7 +63,7 @@ DAY = dt.date.fromisoformat(TODAY)
 def scores_of(data: Path = DATA, config: Path = CONFIG) -> scoring.Scores:
     dataset, problems = validate_tree(data)
     assert problems == []
-    return scoring.score_all(dataset, scoring.load_config(config), DAY)
+    return scoring.score_all(dataset, load_scoring(config), DAY)
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +155,7 @@ def test_review_of_another_agencys_project_is_rejected_by_validation_and_ignored
         pipeline.prepare(data)
     # The guard in code: scoring the unvalidated dataset gives the same result as without the review.
     dataset, _ = load(data)
-    guarded = scoring.score_all(dataset, scoring.load_config(CONFIG), DAY)
+    guarded = scoring.score_all(dataset, load_scoring(CONFIG), DAY)
     alpha = by_id(guarded, 2024)["sc-alpha"]
     assert alpha.parts["enterprise"].score == pytest.approx(68.75) and alpha.total == 78.4
     assert alpha.parts["enterprise"].evidence[-1] == "已剔除 1 条不符合条件的评价（非本机构项目或非委托企业）"
@@ -171,7 +172,7 @@ def test_default_config_on_mini_fixture_by_hand():
     #   total = (40*73.2 + 30*88) / (40 + 30) = 79.54 -> 79.5 -> B (70 <= 79.5 < 85)
     # in 2024 the operations certificate (valid until 2023-12-31) has expired:
     #   quality = 50 * 1/2 + 0 = 25
-    s = scoring.score_all(validate_tree(MINI)[0], scoring.load_config(), DAY)
+    s = scoring.score_all(validate_tree(MINI)[0], load_scoring(), DAY)
     alpha = [x for x in s.history("demo-alpha")]
     assert [(x.year, x.total, x.grade) for x in alpha] == [(2023, 79.5, "B"), (2024, 70.9, "B")]
     assert alpha[0].parts["objective"].score == pytest.approx(73.2)
@@ -195,12 +196,12 @@ def test_broken_config_is_refused(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
     with pytest.raises(scoring.ScoringConfigError) as err:
-        scoring.load_config(path)
+        load_scoring(path)
     assert str(err.value).splitlines()[1:] == [
         "指标 disclosure.fields 须列出 fields（计入填写率的选填字段）",
         "未知指标 quality.stars（可用：" + ", ".join(scoring.INDICATORS) + "）",
         "grades 须按 min 从高到低排列，且最后一档 min 为 0"]
-    assert scoring.check_config(yaml.safe_load(scoring.DEFAULT_CONFIG.read_text(encoding="utf-8"))) == []
+    assert scoring.check_config(yaml.safe_load(DEFAULT_SCORING.read_text(encoding="utf-8"))) == []
 
 
 # ---------------------------------------------------------------------------------------- pages
@@ -245,7 +246,7 @@ def test_agency_page_shows_breakdown_and_index_links_latest_year():
 def test_agency_without_any_scored_year_says_so():
     from build_tools.render.html import env
     from build_tools.render.evaluation import config_view
-    empty = scoring.Scores(scoring.load_config(CONFIG))
+    empty = scoring.Scores(load_scoring(CONFIG))
     html = env().get_template("agency_score.html").render(score=None, score_history=[], scoring=config_view(empty),
                                                           base="../../")
     assert "暂无综合评价" in html and "tp-score-parts" not in html

@@ -131,20 +131,6 @@ def source_key(template: str, context: dict[str, Any]) -> bytes | None:
     return key(b"source", template, data)
 
 
-# --- the active store of this build ---------------------------------------------------------------
-_active: Store | None = None
-
-
-def activate(store: Store | None) -> None:
-    """Make `store` the one `render.html.page()` reads and fills (None: no cache)."""
-    global _active
-    _active = store if store is not None and store.db is not None else None
-
-
-def active() -> Store | None:
-    return _active
-
-
 # --- finished pages --------------------------------------------------------------------------------
 CACHED_TEMPLATE = "platform-cached.html"  # an empty theme template: a hit's output is taken from the cache
 

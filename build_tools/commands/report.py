@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from .. import inputs
 from ..compute import stats
 from ..context import ROOT, BuildContext
 from ..render.tabular import csv_bytes
@@ -30,7 +31,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         print(f"数据校验未通过（{len(problems)} 个问题），未生成报告。", file=sys.stderr)
         return 1
-    ctx = BuildContext(data_root=dataset.root, config=platform_config())
+    config = platform_config()
+    ctx = BuildContext(data_root=dataset.root, config=config, inputs=inputs.read(dataset.root, config))
     year_stats = stats.compute(dataset, ctx).for_year(args.year)
     if year_stats is None:
         print(f"{args.year}年没有可统计的记录。", file=sys.stderr)

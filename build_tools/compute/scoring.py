@@ -26,17 +26,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
-from ..context import ROOT, BuildContext
+from ..context import BuildContext
 from ..records.model import Agency, Dataset, EnterpriseReview, ManagementReview, Project, views
 from ..records.schemas import load_kinds
 from .years import year_span
 
-DEFAULT_CONFIG = ROOT / "config" / "scoring.yaml"
 PARTS = ("objective", "enterprise", "management")
 NO_DATA = "无数据"
 
@@ -46,20 +42,6 @@ class ScoringConfigError(ValueError):
 
 
 # ---------------------------------------------------------------------------------------------- config
-
-def config_path(ctx: BuildContext) -> Path:
-    """mkdocs `extra.platform.scoring_config` (relative to the project root) overrides the default file."""
-    configured = ctx.config.get("scoring_config")
-    return (ROOT / configured).resolve() if configured else DEFAULT_CONFIG
-
-
-def load_config(path: Path = DEFAULT_CONFIG) -> dict[str, Any]:
-    cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
-    problems = check_config(cfg)
-    if problems:
-        raise ScoringConfigError(f"评价配置 {path} 有误：\n" + "\n".join(problems))
-    return cfg
-
 
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
@@ -311,7 +293,7 @@ class Scores:
 # ------------------------------------------------------------------------------------------ the step
 
 def compute(dataset: Dataset, ctx: BuildContext) -> Scores:
-    return score_all(dataset, load_config(config_path(ctx)), ctx.today)
+    return score_all(dataset, ctx.need_inputs().scoring, ctx.today)
 
 
 def score_all(dataset: Dataset, cfg: dict[str, Any], today: dt.date) -> Scores:

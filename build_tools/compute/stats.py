@@ -285,7 +285,8 @@ def report_years(agencies: pd.DataFrame, projects: pd.DataFrame, usage: UsageInp
 
 def compute(dataset: Dataset, ctx: BuildContext) -> Stats:
     agencies, projects = agency_frame(dataset), project_frame(dataset)
-    usage = collect(ctx.data_root, ctx.config)
+    inputs = ctx.need_inputs()
+    usage = collect(inputs.history, inputs.usage_logs, ctx.data_root, ctx.config)
     regions = tuple(ctx.config.get("report_regions") or DEFAULT_REGIONS)
     return Stats({y: year_stats(agencies, projects, y, regions, usage, today=ctx.today)
                   for y in report_years(agencies, projects, usage, ctx.today)})

@@ -1,6 +1,7 @@
 """Platform usage for a static site: who did what, where and when, as one table of events.
 
-A static site has no login and no server-side log of its own, so usage comes from two sources:
+A static site has no login and no server-side log of its own, so usage comes from two sources (read by
+inputs/, so that this module only computes):
 
 (a) Agency-side (and bureau-side) edits: the git history of data/. Each added, modified or deleted
     file is one operation; the path says which portal and module it belongs to (MODULES_BY_PATH),
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gzip
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -26,7 +26,8 @@ from typing import Any, Iterable, Iterator
 
 import pandas as pd
 
-from ..inputs.gitlog import Change, history, repo_root
+from ..inputs.gitlog import Change, History
+from ..inputs.usage_logs import UsageLog
 
 PORTALS = ("企业端", "机构端", "管理端")
 ACTIONS = ("查看", "下载", "新增", "编辑", "删除", "上传")
@@ -69,16 +70,14 @@ def git_event(change: Change, data_prefix: str) -> dict[str, Any] | None:
     return None
 
 
-def git_events(data_root: Path) -> tuple[list[dict[str, Any]], bool]:
+def git_events(history: History, data_root: Path) -> tuple[list[dict[str, Any]], bool]:
     """Events from the git history of `data_root`; the flag says whether any history was found."""
-    root = repo_root(data_root)
-    if root is None:
+    if history.root is None:
         return [], False
-    changes = history(data_root)
-    prefix = str(data_root.resolve().relative_to(root.resolve())).replace("\\", "/")
+    prefix = str(data_root.resolve().relative_to(history.root.resolve())).replace("\\", "/")
     prefix = "" if prefix == "." else prefix + "/"
-    events = [e for e in (git_event(c, prefix) for c in changes) if e is not None]
-    return events, bool(changes)
+    events = [e for e in (git_event(c, prefix) for c in history.changes) if e is not None]
+    return events, bool(history.changes)
 
 
 # --- (b) access logs and analytics exports --------------------------------------------------------
@@ -236,26 +235,13 @@ def parse_csv(text: str, rule: PortalRule) -> Iterator[dict[str, Any]]:
         yield event
 
 
-def _read_text(path: Path) -> str:
-    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    return raw.decode("utf-8", errors="replace")
-
-
-def usage_files(usage_dir: Path) -> list[Path]:
-    if not usage_dir.is_dir():
-        return []
-    return sorted(p for p in usage_dir.iterdir()
-                  if p.is_file() and (p.name.endswith((".log", ".log.gz", ".csv")) or ".log." in p.name))
-
-
-def log_events(files: Iterable[Path], rule: PortalRule) -> list[dict[str, Any]]:
+def log_events(logs: Iterable[UsageLog], rule: PortalRule) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
-    for path in files:
-        text = _read_text(path)
-        if path.name.endswith(".csv"):
-            events += parse_csv(text, rule)
+    for log in logs:
+        if log.is_csv:
+            events += parse_csv(log.text, rule)
         else:
-            events += [e for e in (parse_log_line(line, rule) for line in text.splitlines()) if e is not None]
+            events += [e for e in (parse_log_line(line, rule) for line in log.text.splitlines()) if e is not None]
     return events
 
 
@@ -286,8 +272,9 @@ def events_frame(events: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def collect(data_root: Path, config: dict[str, Any]) -> UsageInput:
+def collect(history: History, logs: Iterable[UsageLog], data_root: Path, config: dict[str, Any]) -> UsageInput:
+    """Usage events from what inputs/ read: the git history of `data_root` and the access logs."""
     rule = PortalRule.from_config(config)
-    files = usage_files(data_root / "usage")
-    git, has_git = git_events(data_root)
-    return UsageInput(events_frame(git + log_events(files, rule)), has_git, [f.name for f in files])
+    logs = list(logs)
+    git, has_git = git_events(history, data_root)
+    return UsageInput(events_frame(git + log_events(logs, rule)), has_git, [log.name for log in logs])

@@ -1,1 +1,29 @@
-"""Inputs besides the records that compute needs (git history, access logs, configuration): read once."""
+"""Inputs besides the records that compute and render need, read once before them (compute stays pure):
+the git history of data/ (gitlog.py), access logs (usage_logs.py) and the configuration files (config.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import config_file, load_qa, load_scoring, DEFAULT_QA, DEFAULT_SCORING
+from .gitlog import History, read_history
+from .usage_logs import UsageLog, read_logs
+
+
+@dataclass(frozen=True)
+class Inputs:
+    history: History                 # git history of data/: usage statistics, “updated” dates of agencies
+    usage_logs: tuple[UsageLog, ...]  # data/usage/: access logs and analytics exports
+    scoring: dict[str, Any]          # the scoring method (checked)
+    qa: dict[str, Any]               # the Q&A assistant's synonyms, weights, threshold
+
+
+def read(data_root: Path, config: dict[str, Any]) -> Inputs:
+    """Everything besides the records, from `data_root` and the `extra.platform` settings."""
+    return Inputs(
+        history=read_history(data_root),
+        usage_logs=read_logs(data_root),
+        scoring=load_scoring(config_file(config.get("scoring_config"), DEFAULT_SCORING)),
+        qa=load_qa(config_file(config.get("qa_config"), DEFAULT_QA)),
+    )

@@ -33,37 +33,54 @@ def repo_root(path: Path) -> Path | None:
     return Path(out.strip()) if out else None
 
 
-def history(data_root: Path) -> list[Change]:
-    """Every file change under `data_root`, oldest first."""
-    root = repo_root(data_root)
+@dataclass(frozen=True)
+class History:
+    """The git history of one folder, read once (one `git log`); the questions below are answered from it."""
+    root: Path | None                     # top of the repository (None: not a git checkout)
+    changes: tuple[Change, ...] = ()      # every file change under the folder, oldest first
+
+    def last_changed(self, paths: list[Path]) -> dict[Path, dt.date]:
+        """Date of the last commit touching each path (files or folders) inside the folder read."""
+        if self.root is None or not paths:
+            return {}
+        top = self.root.resolve()
+        rel = {p.resolve(): p.resolve().relative_to(top).as_posix() for p in paths}
+        # Every file and folder above it gets the newest date below it, in one pass: asking for 10,000
+        # agency folders must not scan every changed file once per folder.
+        latest: dict[str, dt.date] = {}
+        for change in self.changes:
+            latest[change.path] = change.date.date()  # oldest first, so the last write wins
+        newest: dict[str, dt.date] = {}
+        for path, day in latest.items():
+            parts = path.split("/")
+            for depth in range(1, len(parts) + 1):
+                key = "/".join(parts[:depth])
+                if key not in newest or newest[key] < day:
+                    newest[key] = day
+        return {absolute: newest[relative] for absolute, relative in rel.items() if relative in newest}
+
+
+def read_history(folder: Path) -> History:
+    """Every file change under `folder` (one `git log`); an empty history outside a git checkout."""
+    root = repo_root(folder)
     if root is None:
-        return []
-    return _log(root, [str(data_root.resolve().relative_to(root))])
+        return History(None)
+    return History(root, tuple(_log(root, [str(folder.resolve().relative_to(root))])))
+
+
+def history(folder: Path) -> list[Change]:
+    """Every file change under `folder`, oldest first."""
+    return list(read_history(folder).changes)
 
 
 def last_changed(paths: list[Path]) -> dict[Path, dt.date]:
-    """Date of the last commit touching each path (files or folders)."""
+    """Date of the last commit touching each path (files or folders): one log over their common folder
+    (a command line of 10,000 paths would not fit)."""
     if not paths:
         return {}
-    root = repo_root(paths[0])
-    if root is None:
-        return {}
-    rel = {p.resolve(): p.resolve().relative_to(root) for p in paths}
-    # One log over the paths' common folder: a command line of 10,000 paths would not fit.
-    common = Path(os.path.commonpath([str(r) for r in rel.values()])) if len(rel) > 1 else next(iter(rel.values()))
-    latest: dict[str, dt.date] = {}
-    for change in _log(root, [str(common)]):
-        latest[change.path] = change.date.date()  # oldest first, so the last write wins
-    # Every file and folder above it gets the newest date below it, in one pass: asking for 10,000
-    # agency folders must not scan every changed file once per folder.
-    newest: dict[str, dt.date] = {}
-    for path, day in latest.items():
-        parts = path.split("/")
-        for depth in range(1, len(parts) + 1):
-            key = "/".join(parts[:depth])
-            if key not in newest or newest[key] < day:
-                newest[key] = day
-    return {absolute: newest[str(relative)] for absolute, relative in rel.items() if str(relative) in newest}
+    resolved = [p.resolve() for p in paths]
+    common = Path(os.path.commonpath([str(p) for p in resolved])) if len(resolved) > 1 else resolved[0]
+    return read_history(common).last_changed(paths)
 
 
 def _log(root: Path, rel_paths: list[str]) -> list[Change]:

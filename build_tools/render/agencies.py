@@ -5,7 +5,7 @@ import json
 from collections import defaultdict
 from typing import Any, Iterable
 
-from ..inputs import gitlog
+from ..cache.pages import Store as PageStore
 from ..context import BuildContext
 from ..records.model import Dataset, Record
 from .output import Output
@@ -39,12 +39,12 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     counts = {a.id: len(projects[a.id]) for a in agencies}
     score_of = score_lookup(ctx.computed.get("scores"))
     scores = {a.id: score_of(a.id) for a in agencies}
-    yield from directory(agencies, counts, scores)
+    yield from directory(agencies, counts, scores, ctx.page_cache)
     yield from overview(ctx)
-    updated = gitlog.last_changed([a.path.parent for a in agencies])
+    updated = ctx.need_inputs().history.last_changed([a.path.parent for a in agencies])
     for agency in agencies:
         path = page_path("agency", agency.id)
-        yield Output(path, page(agency.data["name"], "agency.html", base=base_for(path),
+        yield Output(path, page(agency.data["name"], "agency.html", cache=ctx.page_cache, base=base_for(path),
                                 description=agency.data.get("service_scope", ""),
                                 agency=agency.data, projects=[p.data for p in projects[agency.id]],
                                 qualifications=qualification_rows(agency, ctx), today=ctx.today,
@@ -53,12 +53,13 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         yield from attached_files(agency, f"agencies/{agency.id}")
 
 
-def directory(agencies: list[Record], counts: dict[str, int], scores: dict[str, Any]) -> Iterable[Output]:
+def directory(agencies: list[Record], counts: dict[str, int], scores: dict[str, Any],
+              cache: PageStore | None = None) -> Iterable[Output]:
     """The list page (works without JS) and the payload its script searches."""
     index_path = "agencies/index.md"
     payload = build_index([a.data for a in agencies], counts, scores.__getitem__)
     yield Output(DIRECTORY_DATA, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
-    yield Output(index_path, page("机构列表", "agency_index.html", base=base_for(index_path),
+    yield Output(index_path, page("机构列表", "agency_index.html", cache=cache, base=base_for(index_path),
                                   data_src=base_for(index_path) + DIRECTORY_DATA,
                                   agencies=agencies, project_counts=counts, scores=scores),
                  in_nav=True)
@@ -77,7 +78,7 @@ def overview(ctx: BuildContext) -> Iterable[Output]:
     charts = [{"id": key, "title": title, "label": label, "rows": rows,
                "figure": bar_figure(rows, label, "机构数（家）")} for key, title, label, rows in sections]
     base = base_for(path)
-    yield Output(path, page("机构概览", "agency_overview.html", base=base, plotly_src=base + PLOTLY_PATH,
+    yield Output(path, page("机构概览", "agency_overview.html", cache=ctx.page_cache, base=base, plotly_src=base + PLOTLY_PATH,
                             stats=stats, charts=charts), in_nav=True)
 
 

@@ -17,7 +17,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     experts = dataset.index("expert")
     index_path = "courses/index.md"
     topics = [t for t in choices("course", "topic") if any(c.data["topic"] == t for c in courses)]
-    yield Output(index_path, page("绿色课堂", "course_index.html", base=base_for(index_path), courses=courses,
+    yield Output(index_path, page("绿色课堂", "course_index.html", cache=ctx.page_cache, base=base_for(index_path), courses=courses,
                                   topics=topics, total_minutes=sum(c.data["duration_minutes"] for c in courses)),
                  in_nav=True)
     for c in courses:
@@ -25,7 +25,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         base = base_for(path)
         d = c.data
         expert = experts.get(d.get("expert", ""))
-        yield Output(path, page(d["title"], "course.html", base=base, description=d.get("summary", ""), course=d,
+        yield Output(path, page(d["title"], "course.html", cache=ctx.page_cache, base=base, description=d.get("summary", ""), course=d,
                                 expert={"name": expert.data["name"], "url": base + url("expert", expert.id)} if expert else None,
                                 policies=link_rows(resolve(dataset, "policy", d.get("policies", [])), "policy", base)))
         local = [f["url"] for f in d.get("courseware", [])] + ([d["video"]["url"]] if "video" in d else [])

@@ -69,7 +69,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     facts: dict[str, DemandFacts] = ctx.computed["demands"]
     demands = newest_first(dataset.of("demand"))
     items = [item(r, facts[r.id]) for r in demands]
-    yield Output(INDEX, page(HALL_TITLE, "demand_index.html", base=base_for(INDEX),
+    yield Output(INDEX, page(HALL_TITLE, "demand_index.html", cache=ctx.page_cache, base=base_for(INDEX),
                              description="官方招标、采购公告与企业发布的环境治理需求，按地区、类型、预算、发布主体和日期筛选",
                              meta={"feed": FEED, "feed_title": f"{HALL_TITLE} · 新需求"},
                              open_items=[i for i in items if i["facts"].is_open],
@@ -85,7 +85,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         path = page_path("demand", rec.id)
         base = base_for(path)
         shown = heapq.nsmallest(MATCHES_SHOWN, it["facts"].matches, key=rank.__getitem__)
-        yield Output(path, page(rec.data["title"], "demand.html", base=base,
+        yield Output(path, page(rec.data["title"], "demand.html", cache=ctx.page_cache, base=base,
                                 description=rec.data.get("description", ""), item=it,
                                 match_total=len(it["facts"].matches),
                                 directory_query=urlencode({"type": rec.data["demand_type"],

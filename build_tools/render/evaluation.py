@@ -73,16 +73,16 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     summary = [{"year": y, "rows": scores.for_year(y), "grades": grade_counts(scores.for_year(y), shown["grades"])}
                for y in years]
     index = f"{FOLDER}/index.md"
-    yield Output(index, page("综合评价", "evaluation_index.html", base=base_for(index), scoring=shown,
+    yield Output(index, page("综合评价", "evaluation_index.html", cache=ctx.page_cache, base=base_for(index), scoring=shown,
                              summary=summary, latest=years[-1] if years else None), in_nav=True)
     for item in summary:
         path = year_path(item["year"])
         rows = item["rows"]
-        yield Output(path, page(f"{item['year']} 年度综合评价排名", "evaluation_year.html", base=base_for(path),
+        yield Output(path, page(f"{item['year']} 年度综合评价排名", "evaluation_year.html", cache=ctx.page_cache, base=base_for(path),
                                 scoring=shown, year=item["year"], years=years, grades=item["grades"],
                                 agency_url=functools.partial(url, "agency"),  # picklable: the page cache keys on it
                                 ranked=[r for r in rows if r.rank is not None],
                                 unranked=[r for r in rows if r.rank is None]))
     path = f"{FOLDER}/methodology.md"
-    yield Output(path, page("综合评价方法", "evaluation_methodology.html", base=base_for(path), scoring=shown,
+    yield Output(path, page("综合评价方法", "evaluation_methodology.html", cache=ctx.page_cache, base=base_for(path), scoring=shown,
                             method=methodology(scores)))

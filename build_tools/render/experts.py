@@ -19,7 +19,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     answers = referrers(dataset, "faq", "expert")
     courses = referrers(dataset, "course", "expert")
     index_path = "experts/index.md"
-    yield Output(index_path, page("专家库", "expert_index.html", base=base_for(index_path), experts=experts,
+    yield Output(index_path, page("专家库", "expert_index.html", cache=ctx.page_cache, base=base_for(index_path), experts=experts,
                                   answer_counts={e.id: len(answers[e.id]) for e in experts},
                                   course_counts={e.id: len(courses[e.id]) for e in experts},
                                   default_consult=DEFAULT_CONSULT),
@@ -27,7 +27,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     for e in experts:
         path = page_path("expert", e.id)
         base = base_for(path)
-        yield Output(path, page(e.data["name"], "expert.html", base=base, description=e.data.get("bio", ""),
+        yield Output(path, page(e.data["name"], "expert.html", cache=ctx.page_cache, base=base, description=e.data.get("bio", ""),
                                 expert=e.data, consult=e.data.get("consult") or DEFAULT_CONSULT,
                                 answers=link_rows(sorted(answers[e.id], key=lambda r: r.id), "faq", base, label="question"),
                                 courses=link_rows(sorted(courses[e.id], key=lambda r: r.data["date"], reverse=True),

@@ -56,14 +56,15 @@ def safe_title(text: str) -> str:
     return _UNSAFE_TITLE.sub("", text).strip() or "无标题"
 
 
-def page(title: str, template: str, *, search: bool = True, description: str = "",
-         meta: dict[str, Any] | None = None, **context: Any) -> str:
+def page(title: str, template: str, *, cache: pagecache.Store | None = None, search: bool = True,
+         description: str = "", meta: dict[str, Any] | None = None, **context: Any) -> str:
     """A generated Markdown page: YAML front matter + one HTML block rendered from `template`.
 
-    `meta` adds front-matter keys read by the theme overrides (e.g. `feed` for a <link rel="alternate">)."""
+    `meta` adds front-matter keys read by the theme overrides (e.g. `feed` for a <link rel="alternate">).
+    With a page `cache` (ctx.page_cache), a page whose template and context are unchanged is not rendered."""
     # HTML_PAGE tells the mkdocs hook that the body is finished HTML: Markdown would only re-parse it
     # (half of the build time at 10k pages) to pass it through unchanged.
-    store = pagecache.active()
+    store = cache if cache is not None and cache.db is not None else None
     k = store and pagecache.source_key(template, {"title": title, "search": search, "description": description,
                                                    "meta": meta, **context})
     cached = store.get(k) if k else None

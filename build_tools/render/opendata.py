@@ -159,5 +159,5 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                                                          .to_dict(orient="records")))
         sets.append({"stem": "scores", "title": "综合评价", "count": len(scores), "fields": SCORE_FIELDS})
     path = "opendata/index.md"
-    yield Output(path, page("开放数据", "opendata.html", base=base_for(path), sets=sets,
+    yield Output(path, page("开放数据", "opendata.html", cache=ctx.page_cache, base=base_for(path), sets=sets,
                             scores_missing=scores is None, today=ctx.today), in_nav=True)

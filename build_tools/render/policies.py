@@ -44,7 +44,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     policies = sorted(dataset.of("policy"), key=lambda r: (r.data["issue_date"], r.id), reverse=True)
     index_path = "policies/index.md"
     years = sorted({p.data["issue_date"][:4] for p in policies})
-    yield Output(index_path, page("标准政策", "policy_index.html", base=base_for(index_path), rows=rows(policies),
+    yield Output(index_path, page("标准政策", "policy_index.html", cache=ctx.page_cache, base=base_for(index_path), rows=rows(policies),
                                   kinds=choices("policy", "kind"), domains=choices("policy", "domains"),
                                   statuses=choices("policy", "status"),
                                   issuers=sorted({p.data["issuer"] for p in policies}), years=years),
@@ -56,7 +56,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         path = page_path("policy", p.id)
         base = base_for(path)
         d = p.data
-        yield Output(path, page(d["title"], "policy.html", base=base, description=d.get("summary", ""), policy=d,
+        yield Output(path, page(d["title"], "policy.html", cache=ctx.page_cache, base=base, description=d.get("summary", ""), policy=d,
                                 interprets=link_rows(resolve(dataset, "policy", [d.get("interprets")]), "policy", base),
                                 interpretations=link_rows(explained_by[p.id], "policy", base),
                                 supersedes=link_rows(resolve(dataset, "policy", d.get("supersedes", [])), "policy", base),

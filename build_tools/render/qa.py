@@ -31,10 +31,10 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     base = base_for(index_path)
     payload = {"index": ctx.computed["qa_index"], "show": {f.id: shown(f, dataset, base) for f in faqs}}
     categories = choices("faq", "category")
-    yield Output(index_path, page("智能问答", "qa.html", base=base, payload=payload, faqs=faqs, categories=categories,
+    yield Output(index_path, page("智能问答", "qa.html", cache=ctx.page_cache, base=base, payload=payload, faqs=faqs, categories=categories,
                                   counts={c: sum(f.data["category"] == c for f in faqs) for c in categories}),
                  in_nav=True)
     for f in faqs:
         path = page_path("faq", f.id)
-        yield Output(path, page(f.data["question"], "faq.html", base=base_for(path), faq=f.data,
+        yield Output(path, page(f.data["question"], "faq.html", cache=ctx.page_cache, base=base_for(path), faq=f.data,
                                 card=shown(f, dataset, base_for(path))))

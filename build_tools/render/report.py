@@ -162,7 +162,7 @@ def year_outputs(s: YearStats, ctx: BuildContext, years: list[int]) -> Iterable[
     workbook = f"report-{s.year}.xlsx"
     yield Output(f"{folder}/{workbook}", xlsx_bytes([(b.table.title, b.table.frame) for b in bl.values()]))
     base = base_for(path)
-    yield Output(path, page(f"{s.year}年度报告", "report_year.html", base=base, s=s, blocks=bl,
+    yield Output(path, page(f"{s.year}年度报告", "report_year.html", cache=ctx.page_cache, base=base, s=s, blocks=bl,
                             top_region=s.top_region(), top_type=max(s.business_types, key=lambda x: x.count),
                             project_types=sorted((p for p in s.project_types if p.count), key=lambda p: -p.count),
                             usage=usage_text(s), usage_notes=usage_missing(s), scores=score_summary(ctx, s.year),
@@ -174,7 +174,7 @@ def year_outputs(s: YearStats, ctx: BuildContext, years: list[int]) -> Iterable[
 def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     stats: Stats | None = ctx.computed.get("stats")
     years = sorted(stats.years) if stats else []
-    yield Output("report/index.md", page("年度报告", "report_index.html", base=base_for("report/index.md"),
+    yield Output("report/index.md", page("年度报告", "report_index.html", cache=ctx.page_cache, base=base_for("report/index.md"),
                                          stats=[stats.years[y] for y in reversed(years)] if stats else []),
                  in_nav=True)
     if not years:

@@ -11,23 +11,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import retrieval as rt
-from ...context import ROOT, BuildContext
+from ...context import BuildContext
 from ...records.model import Dataset, Record
 
-DEFAULT_CONFIG = ROOT / "config" / "qa.yaml"
 SHIPPED = ("k1", "b", "bigram_weight", "threshold", "relative_cut", "max_results", "stopwords", "single_chars")
-
-
-def load_config(ctx: BuildContext | None = None) -> dict[str, Any]:
-    """config/qa.yaml, or the file named by mkdocs `extra.platform.qa_config` (relative to the project)."""
-    name = (ctx.config.get("qa_config") if ctx else None) or DEFAULT_CONFIG
-    return yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=4)
@@ -88,13 +78,4 @@ def build_index(faqs: list[Record], policies: dict[str, Record], config: dict[st
 
 
 def step(dataset: Dataset, ctx: BuildContext) -> dict[str, Any]:
-    return build_index(dataset.of("faq"), dataset.index("policy"), load_config(ctx))
-
-
-def index_for(data_root: Path, config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Load and validate a data folder and build its index (for the benchmark and tests)."""
-    from ...records.validate import validate_tree
-    dataset, problems = validate_tree(data_root)
-    if problems:
-        raise ValueError(f"{len(problems)} problems in {data_root}: {problems[0]}")
-    return build_index(dataset.of("faq"), dataset.index("policy"), config or load_config())
+    return build_index(dataset.of("faq"), dataset.index("policy"), ctx.need_inputs().qa)
