@@ -18,6 +18,7 @@ from build_tools import inputs  # noqa: E402
 from build_tools.compute import scoring  # noqa: E402
 from build_tools.compute.agency_stats import agency_stats  # noqa: E402
 from build_tools.inputs.config import load_scoring  # noqa: E402
+from build_tools.settings import Settings  # noqa: E402
 from build_tools.context import BuildContext  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 from build_tools.render import agencies, evaluation  # noqa: E402
@@ -36,7 +37,7 @@ def run(n: int) -> None:
         t1 = time.perf_counter()
         scores = scoring.score_all(dataset, load_scoring(), TODAY)
         t2 = time.perf_counter()
-        ctx = BuildContext(data_root=root, today=TODAY, computed={"scores": scores}, inputs=inputs.read(root, {}))
+        ctx = BuildContext(data_root=root, today=TODAY, computed={"scores": scores}, inputs=inputs.read(root, Settings()))
         ctx.computed["agency_stats"] = agency_stats(dataset, ctx)  # the agency pages' overview reads it
         pages = list(evaluation.render(dataset, ctx)) + list(agencies.render(dataset, ctx))
         t3 = time.perf_counter()

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from build_tools import inputs  # noqa: E402
 from build_tools.compute import stats, usage  # noqa: E402
 from build_tools.inputs.usage_logs import read_log  # noqa: E402
+from build_tools.settings import Settings, UsageSettings  # noqa: E402
 from build_tools.context import BuildContext  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 from build_tools.render import opendata, report  # noqa: E402
@@ -56,10 +57,10 @@ def main() -> None:
         synthetic_log(log, args.log_lines)
         dataset, problems = timed("load + validate", lambda: validate_tree(data))
         print(f"  records: {len(dataset)}  problems: {len(problems)}")
-        rule = usage.PortalRule.from_config({"usage": {"admin_networks": ["198.51.100.0/24"]}})
+        rule = usage.PortalRule.from_settings(UsageSettings(admin_networks=("198.51.100.0/24",)))
         events = timed(f"parse access log ({args.log_lines} lines)", lambda: usage.log_events([read_log(log)], rule))
         print(f"  counted requests: {len(events)}  ({log.stat().st_size / 1e6:.1f} MB)")
-        ctx = BuildContext(data, dt.date(2026, 11, 25), inputs=inputs.read(data, {}))
+        ctx = BuildContext(data, dt.date(2026, 11, 25), inputs=inputs.read(data, Settings()))
         result = timed("stats.compute (all years)", lambda: stats.compute(dataset, ctx))
         ctx.computed["stats"] = result
         print(f"  years: {min(result.years)}..{max(result.years)}")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,21 +9,27 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # inputs/ imports compute, which imports this module
     from .cache.pages import Store as PageStore
     from .inputs import Inputs
+    from .settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_date() -> dt.date:
     """'Today' for the build: PLATFORM_TODAY (YYYY-MM-DD) pins it for reproducible builds and tests."""
-    pinned = os.environ.get("PLATFORM_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    from .settings import environment  # settings.py imports ROOT from here
+    return environment().today or dt.date.today()
+
+
+def _default_settings() -> "Settings":
+    from .settings import Settings
+    return Settings()
 
 
 @dataclass
 class BuildContext:
     data_root: Path
     today: dt.date = field(default_factory=build_date)
-    config: dict[str, Any] = field(default_factory=dict)    # mkdocs `extra.platform` settings
+    settings: "Settings" = field(default_factory=_default_settings)  # extra.platform, site_url, PLATFORM_*
     computed: dict[str, Any] = field(default_factory=dict)  # results of compute steps, by name
     # Git history, access logs, config files, read once by inputs.read(): compute and render never read
     # files or run git themselves. Only steps that need them require them.

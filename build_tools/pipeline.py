@@ -19,6 +19,7 @@ from .records.model import Dataset
 from .records.problems import InvalidData
 from .records.validate import validate_tree
 from .render import Output, render_all
+from .settings import Settings
 
 
 @dataclasses.dataclass
@@ -28,13 +29,14 @@ class Prepared:
     ctx: BuildContext
 
 
-def prepare(data_root: Path, config: dict[str, Any] | None = None) -> Prepared:
-    """Load, validate (fail closed: any problem aborts), compute."""
-    dataset, problems = validate_tree(data_root)
+def prepare(data_root: Path, settings: Settings | None = None) -> Prepared:
+    """Load, validate (fail closed: any problem aborts), read the other inputs, compute."""
+    settings = settings or Settings()
+    dataset, problems = validate_tree(data_root, env=settings.env)
     if problems:
         raise InvalidData(problems)
-    config = config or {}
-    ctx = BuildContext(data_root=dataset.root, config=config, inputs=inputs.read(dataset.root, config))
+    ctx = BuildContext(data_root=dataset.root, today=settings.today, settings=settings,
+                       inputs=inputs.read(dataset.root, settings))
     public = mask_dataset(dataset)
     # Computed results are published too (e.g. the Q&A search index holds every answer's terms):
     # computing from the masked records keeps personal numbers out of them by construction.
@@ -43,6 +45,7 @@ def prepare(data_root: Path, config: dict[str, Any] | None = None) -> Prepared:
 
 
 def qa_index_for(data_root: Path, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    # `config`: a Q&A configuration (config/qa.yaml's content); default the project's file
     """Load and validate a data folder and build its Q&A index, as the build does (benchmark and tests)."""
     dataset, problems = validate_tree(data_root)
     if problems:

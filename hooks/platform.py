@@ -1,7 +1,6 @@
 """MkDocs hooks: wire mkdocs events to build_tools. No logic lives here."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,24 +13,21 @@ from build_tools.cache import pages as pagecache  # noqa: E402
 from build_tools import pipeline  # noqa: E402
 from build_tools.records.problems import InvalidData  # noqa: E402
 from build_tools.render.html import HTML_PAGE  # noqa: E402
+from build_tools.settings import Settings, SettingsError  # noqa: E402
 
 _prepared: pipeline.Prepared | None = None
 _store: pagecache.Store | None = None
 _finished: pagecache.FinishedPages | None = None
 
 
-def _data_root(config) -> Path:
-    """PLATFORM_DATA overrides the data folder (tests build fixtures with the real mkdocs.yml)."""
-    configured = os.environ.get("PLATFORM_DATA") or config.extra.get("platform", {}).get("data_dir", "data")
-    return (Path(config.config_file_path).parent / configured).resolve()
-
-
 def on_config(config):
     global _prepared, _store
-    _store = pagecache.Store(pagecache.location())
     try:
-        settings = {"site_url": config.site_url or "", **config.extra.get("platform", {})}
-        _prepared = pipeline.prepare(_data_root(config), settings)
+        settings = Settings.from_mkdocs(config)  # extra.platform, site_url, PLATFORM_*: read once, checked
+        _store = pagecache.Store(pagecache.location(settings.env))
+        _prepared = pipeline.prepare(settings.data_root, settings)
+    except SettingsError as exc:
+        raise PluginError(str(exc)) from None
     except InvalidData as exc:
         # Fail closed: no site is written from invalid data.
         raise PluginError(f"数据校验未通过，站点未生成（data invalid, build aborted）：\n{exc}") from None

@@ -10,6 +10,7 @@ import yaml
 from build_tools.compute.demands import budget_bounds, demand_facts, effective_status, matching_agencies
 from build_tools.context import BuildContext
 from build_tools.records.model import Demand, views
+from build_tools.settings import Settings
 from build_tools.render.demands import budget_text, region_text, region_tree
 from build_tools.records.validate import validate_tree
 from conftest import FIXTURES, ROOT, TODAY
@@ -95,9 +96,9 @@ def test_budget_range_must_not_go_backwards(tmp_path):
 def test_feed_is_the_same_on_every_build_date(fixture):
     from build_tools.render.demands import feed, newest_first
     demands = newest_first(fixture.of("demand"))
-    config = {"site_url": "https://x.example/sub"}  # no trailing slash: one is added
-    first = feed(demands, BuildContext(DEMANDS, today=dt.date(2026, 11, 25), config=config))
-    later = feed(demands, BuildContext(DEMANDS, today=dt.date(2027, 3, 1), config=config))
+    settings = Settings(site_url="https://x.example/sub")  # no trailing slash: one is added
+    first = feed(demands, BuildContext(DEMANDS, today=dt.date(2026, 11, 25), settings=settings))
+    later = feed(demands, BuildContext(DEMANDS, today=dt.date(2027, 3, 1), settings=settings))
     assert first == later
     assert b"<id>https://x.example/sub/demands/d08/</id>" in first
     # without a site URL: links relative to the feed, ids as URNs

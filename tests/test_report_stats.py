@@ -16,7 +16,8 @@ from build_tools import inputs
 from build_tools.compute import stats, usage
 from build_tools.inputs.gitlog import read_history
 from build_tools.context import BuildContext
-from build_tools.commands.report import platform_config
+from build_tools.settings import PlatformSettings, Settings, UsageSettings
+from build_tools.settings import load as load_settings
 from build_tools.render import charts, opendata, report
 from build_tools.records.validate import validate_tree
 from conftest import FIXTURES
@@ -24,11 +25,11 @@ from conftest import FIXTURES
 REPORT = FIXTURES / "report"
 
 
-def compute(root: Path, config: dict | None = None) -> stats.Stats:
+def compute(root: Path) -> stats.Stats:
     dataset, problems = validate_tree(root)
     assert problems == []
-    config = platform_config() if config is None else config
-    ctx = BuildContext(root.resolve(), dt.date(2026, 11, 25), config=config, inputs=inputs.read(root, config))
+    settings = load_settings()  # the site's own mkdocs.yml, as `mkdocs build` reads it
+    ctx = BuildContext(root.resolve(), dt.date(2026, 11, 25), settings=settings, inputs=inputs.read(root, settings))
     return stats.compute(dataset, ctx)
 
 
@@ -62,8 +63,8 @@ def test_years_span_the_data(computed):
 
 def test_the_current_year_counts_up_to_the_build_date():
     dataset, _ = validate_tree(REPORT)
-    ctx = BuildContext(REPORT.resolve(), dt.date(2023, 6, 30), config=platform_config(),
-                       inputs=inputs.read(REPORT, platform_config()))
+    settings = load_settings()
+    ctx = BuildContext(REPORT.resolve(), dt.date(2023, 6, 30), settings=settings, inputs=inputs.read(REPORT, settings))
     result = stats.compute(dataset, ctx)
     assert sorted(result.years) == [2021, 2022, 2023]
     s = result.for_year(2023)
@@ -205,7 +206,7 @@ def test_agency_actions_come_from_git_history(tmp_path):
 
 
 def test_portal_rule_and_modules():
-    rule = usage.PortalRule.from_config({"usage": {"admin_networks": ["198.51.100.0/24"], "base_path": "/eco/"}})
+    rule = usage.PortalRule.from_settings(UsageSettings(base_path="/eco/", admin_networks=("198.51.100.0/24",)))
     assert rule.portal("198.51.100.9", None) == "管理端"
     assert rule.portal("192.0.2.9", "https://git.example.org/x/pull/3") == "机构端"
     assert rule.portal("192.0.2.9", "https://www.example.com/") == "企业端"

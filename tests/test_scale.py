@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import markdown
+from mkdocs.config import load_config
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from build_tools.records import load
 from build_tools import pipeline
+from build_tools.settings import Settings
 from benchmarks.generate import generate
 from build_tools.records.problems import InvalidData
 from build_tools.render.html import HTML_PAGE
@@ -80,11 +82,10 @@ def test_cache_sees_a_changed_file(generated, tmp_path, monkeypatch):
 
 def test_markdown_bypass_is_lossless():
     """The hook hands generated HTML to the theme as is: Markdown must not have changed it either."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
-    exts = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
-    md = markdown.Markdown(extensions=exts)
+    config = load_config(str(ROOT / "mkdocs.yml"))  # as mkdocs reads it
+    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
     checked = 0
-    for out in pipeline.render(pipeline.prepare(MINI, config.get("extra", {}).get("platform", {}))):
+    for out in pipeline.render(pipeline.prepare(MINI, Settings.from_mkdocs(config))):
         if isinstance(out.content, str) and out.path.endswith(".md"):
             _, front, body = out.content.split("---\n", 2)
             if yaml.safe_load(front).get(HTML_PAGE):

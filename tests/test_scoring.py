@@ -48,6 +48,7 @@ import yaml
 from build_tools import pipeline
 from build_tools.compute import scoring
 from build_tools.inputs.config import DEFAULT_SCORING, load_scoring
+from build_tools.settings import PlatformSettings, Settings
 from build_tools.records.load import load
 from build_tools.records.problems import InvalidData
 from build_tools.records.validate import validate_tree
@@ -207,7 +208,7 @@ def test_broken_config_is_refused(tmp_path):
 # ---------------------------------------------------------------------------------------- pages
 
 def pages(config: Path, data: Path = DATA) -> dict[str, str]:
-    prepared = pipeline.prepare(data, {"scoring_config": str(config)})
+    prepared = pipeline.prepare(data, Settings(platform=PlatformSettings(scoring_config=str(config))))
     return {o.path: o.content for o in pipeline.render(prepared) if isinstance(o.content, str)}
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import sqlite3
 import sys
@@ -28,16 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from ..context import ROOT
+from ..settings import Environment, environment
 
 KEEP_BUILDS = 4  # an entry unused by this many builds in a row is dropped (other data roots share the file)
 _PACKAGES = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "pyyaml", "jieba", "plotly")
 
 
-def location() -> Path | None:
-    setting = os.environ.get("PLATFORM_PAGE_CACHE", "")
-    if setting == "0":
-        return None
-    return Path(setting) if setting else ROOT / ".cache" / "pages"
+def location(env: Environment | None = None) -> Path | None:
+    env = env or environment()
+    return env.cache_folder(env.page_cache, ROOT / ".cache" / "pages")
 
 
 @lru_cache(maxsize=1)

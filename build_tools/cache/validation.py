@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..context import ROOT
+from ..settings import Environment, environment
 
 # What a cached result is made of: the record's data (None when unreadable) and its problems as
 # (line, field, message, english) tuples; the file name is added back when reporting.
@@ -50,11 +51,9 @@ def _namespace(schema_dir: Path) -> str:
     return h.hexdigest()
 
 
-def location() -> Path | None:
-    setting = os.environ.get("PLATFORM_CACHE", "")
-    if setting == "0":
-        return None
-    return Path(setting) if setting else ROOT / ".cache" / "validate"
+def location(env: Environment | None = None) -> Path | None:
+    env = env or environment()
+    return env.cache_folder(env.cache, ROOT / ".cache" / "validate")
 
 
 class Cache:

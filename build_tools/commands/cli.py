@@ -8,6 +8,7 @@ from pathlib import Path
 from ..context import ROOT
 from ..records.problems import github_annotation
 from ..records.validate import by_file, validate_tree
+from ..settings import SettingsError
 
 DEFAULT_DATA = ROOT / "data"
 
@@ -87,4 +88,8 @@ COMMANDS: list = _commands()
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2

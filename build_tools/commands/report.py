@@ -4,24 +4,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from .. import inputs
 from ..compute import stats
 from ..context import ROOT, BuildContext
 from ..render.tabular import csv_bytes
 from ..records.validate import validate_tree
-
-
-def platform_config(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> dict[str, Any]:
-    """extra.platform from mkdocs.yml (usage portal rules, regions), as the site build sees it."""
-    try:
-        config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-    return (config.get("extra") or {}).get("platform") or {}
+from ..settings import MKDOCS_YML
+from ..settings import load as load_settings
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -31,8 +21,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         print(f"数据校验未通过（{len(problems)} 个问题），未生成报告。", file=sys.stderr)
         return 1
-    config = platform_config()
-    ctx = BuildContext(data_root=dataset.root, config=config, inputs=inputs.read(dataset.root, config))
+    settings = load_settings(args.config)  # as `mkdocs build` reads it (mkdocs' loader, tags included)
+    ctx = BuildContext(data_root=dataset.root, today=settings.today, settings=settings,
+                       inputs=inputs.read(dataset.root, settings))
     year_stats = stats.compute(dataset, ctx).for_year(args.year)
     if year_stats is None:
         print(f"{args.year}年没有可统计的记录。", file=sys.stderr)
@@ -53,4 +44,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, required=True, help="报告年度，例如 2023")
     p.add_argument("--csv", type=Path, help="同时把各表写成 CSV 文件到该目录")
     p.add_argument("--data", type=Path, default=ROOT / "data", help="数据目录（默认 data/）")
+    p.add_argument("--config", type=Path, default=MKDOCS_YML, help="站点配置文件（默认 mkdocs.yml）")
     p.set_defaults(func=cmd_report)

@@ -16,10 +16,10 @@ import pandas as pd
 from ..context import BuildContext
 from ..records.model import Dataset, views
 from ..records.schemas import enum_values
+from ..settings import DEFAULT_REGIONS
 from .usage import ACTIONS, PORTALS, UsageInput, collect
 from .years import year_span
 
-DEFAULT_REGIONS = ("天津市", "河北省", "北京市")
 OTHER = "其他"
 MONTHS = tuple(range(1, 13))
 
@@ -286,8 +286,8 @@ def report_years(agencies: pd.DataFrame, projects: pd.DataFrame, usage: UsageInp
 def compute(dataset: Dataset, ctx: BuildContext) -> Stats:
     agencies, projects = agency_frame(dataset), project_frame(dataset)
     inputs = ctx.need_inputs()
-    usage = collect(inputs.history, inputs.usage_logs, ctx.data_root, ctx.config)
-    regions = tuple(ctx.config.get("report_regions") or DEFAULT_REGIONS)
+    usage = collect(inputs.history, inputs.usage_logs, ctx.data_root, ctx.settings.platform.usage)
+    regions = ctx.settings.platform.report_regions
     return Stats({y: year_stats(agencies, projects, y, regions, usage, today=ctx.today)
                   for y in report_years(agencies, projects, usage, ctx.today)})
 

@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..inputs.gitlog import Change, History
 from ..inputs.usage_logs import UsageLog
+from ..settings import UsageSettings
 
 PORTALS = ("企业端", "机构端", "管理端")
 ACTIONS = ("查看", "下载", "新增", "编辑", "删除", "上传")
@@ -135,12 +136,10 @@ class PortalRule:
     base_path: str = "/"
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "PortalRule":
-        usage = config.get("usage", {}) or {}
-        nets = tuple(ipaddress.ip_network(n, strict=False) for n in usage.get("admin_networks", []))
-        refs = tuple(usage.get("agency_referrers", cls.agency_referrers))
-        base = "/" + str(usage.get("base_path", "/")).strip("/") + "/"
-        return cls(nets, refs, base.replace("//", "/"))
+    def from_settings(cls, usage: UsageSettings) -> "PortalRule":
+        nets = tuple(ipaddress.ip_network(n, strict=False) for n in usage.admin_networks)
+        base = "/" + usage.base_path.strip("/") + "/"
+        return cls(nets, usage.agency_referrers, base.replace("//", "/"))
 
     def portal(self, ip: str | None, referer: str | None) -> str:
         if ip and self.admin_networks and _in_networks(ip, self.admin_networks):
@@ -272,9 +271,9 @@ def events_frame(events: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def collect(history: History, logs: Iterable[UsageLog], data_root: Path, config: dict[str, Any]) -> UsageInput:
+def collect(history: History, logs: Iterable[UsageLog], data_root: Path, usage: UsageSettings) -> UsageInput:
     """Usage events from what inputs/ read: the git history of `data_root` and the access logs."""
-    rule = PortalRule.from_config(config)
+    rule = PortalRule.from_settings(usage)
     logs = list(logs)
     git, has_git = git_events(history, data_root)
     return UsageInput(events_frame(git + log_events(logs, rule)), has_git, [log.name for log in logs])

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import config_file, load_qa, load_scoring, DEFAULT_QA, DEFAULT_SCORING
+from .config import DEFAULT_QA, DEFAULT_SCORING, config_file, load_qa, load_scoring
 from .gitlog import History, read_history
 from .usage_logs import UsageLog, read_logs
+from ..settings import Settings
 
 
 @dataclass(frozen=True)
@@ -19,11 +20,12 @@ class Inputs:
     qa: dict[str, Any]               # the Q&A assistant's synonyms, weights, threshold
 
 
-def read(data_root: Path, config: dict[str, Any]) -> Inputs:
-    """Everything besides the records, from `data_root` and the `extra.platform` settings."""
+def read(data_root: Path, settings: Settings) -> Inputs:
+    """Everything besides the records, from `data_root` and the settings."""
+    root = settings.project_root
     return Inputs(
         history=read_history(data_root),
         usage_logs=read_logs(data_root),
-        scoring=load_scoring(config_file(config.get("scoring_config"), DEFAULT_SCORING)),
-        qa=load_qa(config_file(config.get("qa_config"), DEFAULT_QA)),
+        scoring=load_scoring(config_file(settings.platform.scoring_config, DEFAULT_SCORING, root)),
+        qa=load_qa(config_file(settings.platform.qa_config, DEFAULT_QA, root)),
     )

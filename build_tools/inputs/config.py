@@ -1,4 +1,5 @@
-"""The YAML configuration files compute reads (config/scoring.yaml, config/qa.yaml), read and checked once."""
+"""The YAML configuration files compute reads (config/scoring.yaml, config/qa.yaml): read once, checked against
+their JSON Schemas (schemas/settings/) and, for scoring, the rules across fields (compute/scoring.check_config)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,21 +8,32 @@ from typing import Any
 import yaml
 
 from ..context import ROOT
+from ..settings import SettingsError, check
 
 DEFAULT_SCORING = ROOT / "config" / "scoring.yaml"
 DEFAULT_QA = ROOT / "config" / "qa.yaml"
 
 
-def config_file(configured: str | None, default: Path) -> Path:
+def config_file(configured: str | None, default: Path, project_root: Path = ROOT) -> Path:
     """A file named in mkdocs `extra.platform` (relative to the project root), else the default."""
-    return (ROOT / configured).resolve() if configured else default
+    return (project_root / configured).resolve() if configured else default
+
+
+def _read(path: Path, schema: str) -> Any:
+    """The file's YAML, checked against its schema in schemas/settings/."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SettingsError(f"配置文件 {path} 无法读取（cannot read）：{exc}") from None
+    check(data, schema, str(path))
+    return data
 
 
 def load_scoring(path: Path = DEFAULT_SCORING) -> dict[str, Any]:
     """The scoring method; a broken one stops the build rather than publish scores from it."""
     # The rules live with the indicators they name; imported here because compute imports inputs/.
     from ..compute.scoring import ScoringConfigError, check_config
-    cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cfg = _read(path, "scoring.schema.json")
     problems = check_config(cfg)
     if problems:
         raise ScoringConfigError(f"评价配置 {path} 有误：\n" + "\n".join(problems))
@@ -29,4 +41,4 @@ def load_scoring(path: Path = DEFAULT_SCORING) -> dict[str, Any]:
 
 
 def load_qa(path: Path = DEFAULT_QA) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return _read(path, "qa.schema.json")

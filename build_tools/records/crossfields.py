@@ -8,11 +8,11 @@ declared here raises instead of silently seeing nothing: declare the field below
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..settings import Environment, environment
 from .schemas import SCHEMA_DIR, Kind, load_kinds
 
 # Fields read by the hand-written checks in validate.py (schema-driven ones are added from the kinds).
@@ -60,10 +60,10 @@ def _has_local_link(key: str, node: Any) -> bool:
     return False
 
 
-def strict() -> bool:
+def strict(env: Environment | None = None) -> bool:
     """Check every field read against the declaration? Tests turn it on (PLATFORM_STRICT_FACTS=1): a check
     reading an undeclared field then fails every test that runs it; at 1.6 M records the guard cost seconds."""
-    return os.environ.get("PLATFORM_STRICT_FACTS") == "1"
+    return (env or environment()).strict_facts
 
 
 class Facts(dict):

@@ -24,6 +24,7 @@ from .problems import Problem
 from .safeyaml import MAX_BYTES, YamlError, load_bytes
 from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
 from ..cache.statindex import SIGNATURE, StatIndex, signature
+from ..settings import Environment, environment
 
 
 def walk(root: Path, kinds: dict[str, Kind]) -> tuple[list[tuple[Kind, Path]], list[Path]]:
@@ -116,8 +117,10 @@ def check_bytes(kind: Kind, rid: str, raw: bytes, schema_dir: Path = SCHEMA_DIR,
     return parsed.data, problems
 
 
-def load(root: Path, schema_dir: Path = SCHEMA_DIR, paths: list[Path] | None = None) -> tuple[Dataset, list[Problem]]:
-    """Load every record under `root` (or only `paths`), returning valid records and all problems."""
+def load(root: Path, schema_dir: Path = SCHEMA_DIR, paths: list[Path] | None = None,
+         env: Environment | None = None) -> tuple[Dataset, list[Problem]]:
+    """Load every record under `root` (or only `paths`), returning valid records and all problems.
+    `env` (PLATFORM_CACHE, PLATFORM_JOBS) is read from the environment when not given."""
     root = root.resolve()
     kinds = load_kinds(schema_dir)
     strays: list[str] = []
@@ -134,7 +137,7 @@ def load(root: Path, schema_dir: Path = SCHEMA_DIR, paths: list[Path] | None = N
         dataset = Dataset(root, {k: [] for k in kinds})
         problems: list[Problem] = []
         for (kind, rid, folder, name, _), (found_problems, facts, data) in zip(
-                targets, load_stored(targets, root, schema_dir, full=paths is None)):
+                targets, load_stored(targets, root, schema_dir, full=paths is None, env=env)):
             if found_problems:
                 problems += [Problem(display_path(folder / name), *f) for f in found_problems]
             if facts is not None:
@@ -187,9 +190,9 @@ def gc_paused():
 PARALLEL_MIN = 2000  # below this many files to read, starting workers costs more than it saves
 
 
-def jobs() -> int:
+def jobs(env: Environment | None = None) -> int:
     """Worker processes: PLATFORM_JOBS, else one per core."""
-    return max(1, int(os.environ.get("PLATFORM_JOBS") or os.cpu_count() or 1))
+    return max(1, (env or environment()).jobs or os.cpu_count() or 1)
 
 
 _worker_state: dict = {}  # set before forking: workers inherit the cache and the schema dir
@@ -257,11 +260,12 @@ def stored(kind: Kind, rid: str, raw: bytes, schema_dir: Path = SCHEMA_DIR, keep
 
 
 def load_stored(targets: list[Target], root: Path, schema_dir: Path = SCHEMA_DIR,
-                full: bool = True, parallel_min: int | None = None) -> list[Stored]:
+                full: bool = True, parallel_min: int | None = None, env: Environment | None = None) -> list[Stored]:
     """Results of the targets, in order. A file whose stat signature is as
     recorded is not read; one whose bytes are known comes from the cache; the rest are checked
     (in worker processes for many files; merged back in order, so output is deterministic)."""
-    cache = cache_mod.Cache(cache_mod.location(), root, schema_dir)
+    env = env or environment()
+    cache = cache_mod.Cache(cache_mod.location(env), root, schema_dir)
     index = StatIndex(cache.stat_index_file())
     results: list[Stored | None] = [None] * len(targets)
     keys: list[bytes] = [b""] * len(targets)
@@ -278,7 +282,7 @@ def load_stored(targets: list[Target], root: Path, schema_dir: Path = SCHEMA_DIR
         else:
             todo.append((kind.name, rid, path, sig))
             where.append(i)
-    n = jobs() if len(todo) >= (PARALLEL_MIN if parallel_min is None else parallel_min) else 1
+    n = jobs(env) if len(todo) >= (PARALLEL_MIN if parallel_min is None else parallel_min) else 1
     # without a cache and workers, nothing needs the data encoded
     _worker_state.update(cache=cache, schema_dir=schema_dir, keep_data=cache.folder is None and n == 1)
     try:

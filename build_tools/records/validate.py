@@ -18,6 +18,7 @@ from .paths import display_path
 from .model import CachedRecord, Dataset, Record
 from .problems import Problem
 from .schemas import SCHEMA_DIR, is_safe_link, load_kinds
+from ..settings import Environment, environment
 
 
 def _values(data: dict, field: str) -> Iterator[tuple[str, Any]]:
@@ -210,10 +211,10 @@ ROBUST_CHECKS = (local_files, unique_ids, references)
 TYPED_CHECKS = (date_order, inverse_links, folder_ownership, reviews_match_projects, budget_ranges)
 
 
-def cross_check(dataset: Dataset, problems: list[Problem] = ()) -> list[Problem]:
+def cross_check(dataset: Dataset, problems: list[Problem] = (), env: Environment | None = None) -> list[Problem]:
     """Cross-record problems of valid and rejected records; `problems` are the schema problems found so far."""
     out: list[Problem] = []
-    view = facts_view(dataset)
+    view = facts_view(dataset, env=env)
     everything = view.everything()
     for check in ROBUST_CHECKS:
         out += check(everything)
@@ -223,11 +224,11 @@ def cross_check(dataset: Dataset, problems: list[Problem] = ()) -> list[Problem]
     return out
 
 
-def facts_view(dataset: Dataset, schema_dir: Path = SCHEMA_DIR) -> Dataset:
+def facts_view(dataset: Dataset, schema_dir: Path = SCHEMA_DIR, env: Environment | None = None) -> Dataset:
     """The records with their data cut down to their facts: all the checks read (crossfields.py),
     and for cached records all that is decoded."""
     kinds = load_kinds(schema_dir)
-    strict = crossfields.strict()
+    strict = crossfields.strict(env)
 
     def cut(rec: Record) -> Record:
         if rec.kind not in kinds:
@@ -257,15 +258,17 @@ def without_faulty_fields(dataset: Dataset, problems: list[Problem]) -> Dataset:
     return Dataset(dataset.root, dataset.records, rejected)
 
 
-def validate_tree(root: Path, paths: list[Path] | None = None) -> tuple[Dataset, list[Problem]]:
+def validate_tree(root: Path, paths: list[Path] | None = None,
+                  env: Environment | None = None) -> tuple[Dataset, list[Problem]]:
     """Full validation: schema problems of the chosen files plus cross-record problems of the whole tree.
 
     With `paths`, only those files are schema-checked and reported, but references
     are still resolved against every record (a PR touching one file can still break a link).
     """
-    dataset, problems = load(root)
+    env = env or environment()  # PLATFORM_CACHE, PLATFORM_JOBS, PLATFORM_STRICT_FACTS: read once per run
+    dataset, problems = load(root, env=env)
     with gc_paused():
-        problems += cross_check(dataset, problems)
+        problems += cross_check(dataset, problems, env)
     if paths is not None:
         chosen = {display_path(p.resolve()) for p in paths}
         problems = [p for p in problems if p.file in chosen]

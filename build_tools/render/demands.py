@@ -114,7 +114,7 @@ def match_order(ctx: BuildContext):
 
 def feed(demands: list[Record], ctx: BuildContext) -> bytes:
     """Newest demands as Atom; absolute links when the site URL is known (feed readers need them)."""
-    site = ctx.config.get("site_url") or ""
+    site = ctx.settings.site_url
     site = site if not site or site.endswith("/") else site + "/"
     here = site + SECTIONS["demand"] + "/" if site else ""  # without a site URL, links are relative to the feed
     entries = []
