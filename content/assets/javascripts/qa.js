@@ -1,5 +1,5 @@
-/* 智能问答: client-side retrieval over the index built at build time (build_tools/compute/qa_index.py).
-   Mirrors build_tools/retrieval.py step by step — keep the two in sync (a browser test compares them).
+/* 智能问答: client-side retrieval over the index built at build time (build_tools/compute/qa/index.py).
+   Mirrors build_tools/compute/qa/retrieval.py step by step — keep the two in sync (a browser test compares them).
    Does nothing on pages without #tp-qa-data. Data is shown with textContent only. */
 (function () {
   "use strict";
@@ -205,7 +205,7 @@
     var q = new URLSearchParams(window.location.search).get("q");
     if (q) { input.value = q; run(); }
 
-    // Scoring entry points for the browser test that compares this file with build_tools/retrieval.py.
+    // Scoring entry points for the browser test that compares this file with build_tools/compute/qa/retrieval.py.
     window.tpQa = {
       rank: function (query, cat) { return scoreAll(query, p, cat || ""); },
       answers: function (query, cat) { return answers(query, p, cat || ""); },
