@@ -30,7 +30,7 @@ Entry = tuple[Any, list[tuple[int, str, str, str]]]
 Stored = tuple[list[tuple[int, str, str, str]], Any, bytes | None]
 
 _CODE = ("safeyaml.py", "load.py", "fastcheck.py", "schemas.py", "messages.py", "codes.py", "cache.py", "model.py",
-         "crossfields.py")
+         "crossfields.py", "personal.py")
 
 
 def key(kind: str, record_id: str, raw: bytes) -> bytes:

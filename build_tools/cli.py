@@ -76,9 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands defined in other modules add themselves here: each is `register(subparsers)`.
 def _commands() -> list:
-    from . import forms, generate, intake, notices, ownership, report, scaffold
+    from . import forms, generate, intake, notices, ownership, report, scaffold, seal_commands
     return [generate.register, notices.register, forms.register, intake.register, ownership.register,
-            scaffold.register, report.register]
+            scaffold.register, report.register, seal_commands.register]
 
 
 COMMANDS: list = _commands()

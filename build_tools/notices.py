@@ -24,10 +24,11 @@ from typing import Any, Iterator
 
 import yaml
 
-from . import messages
+from . import messages, personal
 from .context import ROOT
 from .safeyaml import YamlError, decode, load_bytes
 from .schemas import SCHEMA_DIR, is_safe_url, load_kinds, registry, validator
+from .sealing import Sealer
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml is ~10x faster where available
 SOURCE = "官方公告"
@@ -270,8 +271,12 @@ def parse_attachments(text: str) -> list[dict[str, str]]:
 
 # --- building records ----------------------------------------------------------
 
-def build(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """The demand record for one row, and the reasons it cannot be imported (empty when it can)."""
+SEALED_FIELDS = ("title", "publisher", "description", "contact")  # text where a notice may print a mobile number
+
+
+def build(row: dict[str, str], sealer: Sealer | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The demand record for one row, and the reasons it cannot be imported (empty when it can).
+    Full mobile / ID numbers in its text are sealed to the bureau's public key (README, Personal numbers)."""
     if "__error__" in row:
         return {}, [row["__error__"]]
     errors: list[str] = []
@@ -304,6 +309,10 @@ def build(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
         if any(not is_safe_url(a["url"]) for a in rec["attachments"]):
             errors.append("附件须为 https:// 或 http:// 网址（格式：名称|网址，多个用分号隔开）")
             failed.add("attachments")
+    sealer = sealer or Sealer()
+    for key in SEALED_FIELDS:
+        if key in rec:
+            rec[key] = sealer.value(rec[key])
     if not (row.get("notice_no") or row.get("url")):
         errors.append("公告编号和原文链接至少填写一项（用于去重）")
     if rec.get("notice_type") == "企业需求":
@@ -390,6 +399,8 @@ def free_id(wanted: str, taken: set[str]) -> str:
 
 
 def _same(a: dict, b: dict) -> bool:
+    """Equal apart from the id; sealed numbers compare by their masked part (every sealing differs)."""
+    a, b = personal.masked_view(a), personal.masked_view(b)
     return {k: v for k, v in a.items() if k != "id"} == {k: v for k, v in b.items() if k != "id"}
 
 
@@ -399,8 +410,9 @@ def import_notices(source: Path, data_dir: Path, dry_run: bool = False) -> Repor
     existing = Existing.scan(folder)
     report = Report(notes=notes)
     seen: dict[str, str] = {}  # dedupe key -> label of the first row in this file that has it
+    sealer = Sealer()
     for label, row in rows:
-        rec, errors = build(row)
+        rec, errors = build(row, sealer)
         if errors:
             report.rejected.append((label, errors))
             continue

@@ -25,9 +25,9 @@ Renderer = Callable[[Dataset, BuildContext], Iterable[Output]]
 
 def _renderers() -> list[Renderer]:
     # Imported lazily so each module stays importable on its own in tests.
-    from . import agencies, charts, courses, demands, evaluation, experts, opendata, policies, qa, report
+    from . import agencies, charts, courses, demands, evaluation, experts, opendata, policies, qa, report, sealing
     return [agencies.render, charts.render, evaluation.render, policies.render, courses.render, experts.render,
-            qa.render, demands.render, report.render, opendata.render]
+            qa.render, demands.render, report.render, opendata.render, sealing.render]
 
 
 def render_all(dataset: Dataset, ctx: BuildContext) -> list[Output]:
