@@ -8,12 +8,12 @@ number only *sealed* to the bureau's public key (sealing.py), as a token
 whose masked part is what the site shows. This module has no cryptography: it finds raw numbers
 (for validation, the intake bot and the repository scan) and recognises tokens (for masking).
 
-Numbers are found the way people write them, not only as 11 plain digits: full-width and other
-Unicode digits, separators (spaces incl. U+3000, hyphens and dashes, dots, middle dots, zero-width
+Numbers are found the way people write them, not only as 11 plain digits: ASCII or full-width
+digits, separators (spaces incl. U+3000, hyphens and dashes, dots, middle dots, zero-width
 characters) between digit groups, and a +86 / 0086 / 86 prefix. A candidate is a window of whole
 digit groups (a longer digit run is never split), so an 18-digit ID or a bank-card number is not
 read as a mobile number inside it. Mobile numbers: 11 digits 1[3-9]…, written contiguously or in
-groups of 2–4 digits (138 1234 5678, 138 12 34 56 78) or 3+8 / 7+4. Resident IDs: 18 characters
+groups of 2–4 digits (3+4+4, 3+2+2+2+2) or 3+8 / 7+4. Resident IDs: 18 characters
 with a valid birth date and GB 11643 check character (any grouping), or the old 15-digit form
 (area code, YYMMDD, sequence) written contiguously or as 6+6+3.
 """
@@ -74,13 +74,26 @@ def mask_of(number: str) -> str:
 
 
 # --- raw numbers ---------------------------------------------------------------------------------
-_SEP = r"[\s\-\u2010-\u2015\u2212\ufe63\uff0d.\uff0e\u00b7\u30fb\uff65_/\u200b-\u200d\u2060\ufeff]"
+_D = "[0-9０-９]"  # ASCII and full-width digits (what people type, and what NFKC makes ASCII)
+_SEP = (r"[ \t\n\r\f\v\x1c-\x1f\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000"  # spaces, zero-width
+        r"\-\u2010-\u2015\u2212\ufe63\uff0d.\uff0e\u00b7\u30fb\uff65_/\u2060\ufeff]")         # dashes, dots, slash
 _X = "XxＸｘ"
 # maximal chains of digit groups joined by short separator runs; an ID may end in X
-_CHAIN = re.compile(rf"\d+(?:{_SEP}{{1,3}}\d+)*(?:[{_X}](?![0-9A-Za-z]))?")
+_CHAIN = re.compile(rf"{_D}+(?:{_SEP}{{1,3}}{_D}+)*(?:[{_X}](?![0-9A-Za-z]))?")
 # cheap pre-filter: at least 11 digits close together (C-speed; most strings stop here)
-_MAYBE = re.compile(rf"\d(?:{_SEP}{{0,3}}\d){{10}}")
-_GROUP = re.compile(rf"\d+|[{_X}]")
+_MAYBE = re.compile(rf"{_D}(?:{_SEP}{{0,3}}{_D}){{10}}")
+_GROUP = re.compile(rf"{_D}+|[{_X}]")
+# Pre-filter for a whole YAML text, looser than `find` on the parsed strings (line folds and
+# indentation between digits, a 0086 prefix), so a text it rejects holds no number in any value:
+# a run of 11 digits that starts like a mobile number (1), an ID (1-8) or 0086 / 86.
+_LOOSE = re.compile(rf"(?<![0-9０-９])(?:[1-8１-８](?:{_SEP}*{_D}){{10}}"
+                    rf"|[0０]{_SEP}*[0０]{_SEP}*[8８]{_SEP}*[6６](?:{_SEP}*{_D}){{10}})")
+
+
+def may_hold_numbers(text: str) -> bool:
+    """False when no value of the YAML `text` can hold a full number: no loose digit run and no
+    backslash (a double-quoted escape such as \\u0031 could spell digits)."""
+    return "\\" in text or _LOOSE.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -123,7 +136,7 @@ def _as_mobile(groups: list[str]) -> str | None:
 
 def _as_id(groups: list[str]) -> str | None:
     number = "".join(groups)
-    if len(number) == 18 and is_resident_id(number):
+    if len(number) == 18 and number[0] in "12345678" and is_resident_id(number):  # area codes 11-82
         return number
     if len(number) == 15 and "X" not in number and [len(g) for g in groups] in ([15], [6, 6, 3]) \
             and number[0] in "12345678" and _valid_yymmdd(number[6:12]):
@@ -182,7 +195,7 @@ def find(text: str) -> list[Found]:
 
 
 def normalise(text: str) -> Found | None:
-    """The one number a person typed into a number field (e.g. '+86 138 1234 5678'), or None."""
+    """The one number a person typed into a number field (e.g. '+86 1xx xxxx xxxx' with any separators), or None."""
     stripped = text.strip()
     hits = find(stripped)
     if len(hits) == 1 and hits[0].start == 0 and hits[0].end == len(stripped):

@@ -16,7 +16,7 @@
   var copied = document.getElementById("tp-seal-copied");
   var SEPARATORS = /[\s\-\u2010-\u2015\u2212\ufe63\uff0d.\uff0e\u00b7\u30fb\uff65_\/\u200b-\u200d\u2060\ufeff()\uff08\uff09]/g;
 
-  /* '+86 138 1234 5678', full-width digits ... -> '13812345678', or null */
+  /* '+86 1xx xxxx xxxx', full-width digits, separators ... -> the 11 digits, or null */
   function normalise(text) {
     var s = text.normalize("NFKC").replace(SEPARATORS, "").replace(/^\+?(?:00)?86(?=1\d{10}$)/, "");
     return /^1[3-9]\d{9}$/.test(s) ? s : null;
