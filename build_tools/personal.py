@@ -12,10 +12,10 @@ Numbers are found the way people write them, not only as 11 plain digits: ASCII 
 digits, separators (spaces incl. U+3000, hyphens and dashes, dots, middle dots, zero-width
 characters) between digit groups, and a +86 / 0086 / 86 prefix. A candidate is a window of whole
 digit groups (a longer digit run is never split), so an 18-digit ID or a bank-card number is not
-read as a mobile number inside it. Mobile numbers: 11 digits 1[3-9]…, written contiguously or in
-groups of 2–4 digits (3+4+4, 3+2+2+2+2) or 3+8 / 7+4. Resident IDs: 18 characters
-with a valid birth date and GB 11643 check character (any grouping), or the old 15-digit form
-(area code, YYMMDD, sequence) written contiguously or as 6+6+3.
+read as a mobile number inside it. Mobile numbers: 11 digits 1[3-9]…, written contiguously, as
+3+8 or 7+4, or in groups of 2–4 digits that start with the 3-digit prefix (3+4+4, 3+2+2+2+2).
+Resident IDs: 18 characters starting 1-8 with a valid birth date and GB 11643 check character (any
+grouping), or the old 15-digit form (area code, YYMMDD, sequence) written whole or as 6+6+3.
 """
 from __future__ import annotations
 
@@ -113,7 +113,10 @@ def _digits(group: str) -> str:
 
 
 def _mobile_grouping(lengths: list[int]) -> bool:
-    return len(lengths) == 1 or lengths in ([3, 8], [7, 4]) or all(2 <= n <= 4 for n in lengths)
+    """How mobile numbers are written: whole, 3+8, 7+4, or groups of 2-4 digits whose first group holds
+    the 3-digit network prefix (13 800 000 000 is an amount, not a phone)."""
+    return (len(lengths) == 1 or lengths in ([3, 8], [7, 4])
+            or (lengths[0] >= 3 and all(2 <= n <= 4 for n in lengths)))
 
 
 def _as_mobile(groups: list[str]) -> str | None:

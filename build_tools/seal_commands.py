@@ -70,7 +70,7 @@ class SealedValue:
     file: Path
     record: str        # record id (file or folder name)
     field: str         # contacts[0].phone
-    holder: str        # the contact's name when the token sits in a contact
+    holder: str        # the "name" next to the token: the contact's, or the record's for a top-level field
     token: str
 
 
@@ -203,7 +203,7 @@ def cmd_unseal(args: argparse.Namespace) -> int:
             print(f"✗ {_shown(v.file)} {v.field}：{exc}", file=sys.stderr)
             continue
         rows.append((_shown(v.file), v.record, v.field, v.holder, number))
-    header = ("文件", "记录", "字段", "联系人", "号码")
+    header = ("文件", "记录", "字段", "姓名或名称", "号码")
     if args.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
@@ -327,10 +327,21 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 1 if leaks else 0
 
 
+def _friendly(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A key that cannot be read or a missing passphrase is a sentence, not a traceback."""
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except sealing.SealingError as exc:
+            print(f"✗ {exc}", file=sys.stderr)
+            return 2
+    return run
+
+
 def register(sub) -> None:
     def add(name: str, help: str, func: Callable) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help)
-        p.set_defaults(func=func)
+        p.set_defaults(func=_friendly(func))
         return p
 
     p = add("keygen", "生成主管部门的密钥对 (bureau key pair: private key file + public key in config)", cmd_keygen)

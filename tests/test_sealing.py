@@ -64,6 +64,7 @@ def test_personal_numbers_are_found_in_every_written_form(text, expected):
 @pytest.mark.parametrize("text", [
     "022-66281234", "022 6628 1234", "(022)66281234", "400-123-4567", "91350100M000100Y43", "2023-06-30",
     "2019-2023 年", "预算 15000-200000 元", "6222 0213 8123 4567 890",             # bank-card-like run
+    "13 800 000 000 元",                                                            # an amount in groups
     "12812345678", M[:10], M + "9",                                                 # not a mobile
     RESIDENT_ID[:17] + "1",                                                         # wrong check digit
     "110105491331002",                                                              # 15 digits, month 13
@@ -206,7 +207,7 @@ def test_unseal_exports_csv_readable_only_by_its_owner(tmp_path):
     assert result.returncode == 0, result.stderr
     assert out.stat().st_mode & 0o777 == 0o600
     text = out.read_text("utf-8-sig")
-    assert text.splitlines()[0] == "文件,记录,字段,联系人,号码" and f"demo-alpha,contacts[0].phone,李示例,{M}" in text
+    assert text.splitlines()[0] == "文件,记录,字段,姓名或名称,号码" and f"demo-alpha,contacts[0].phone,李示例,{M}" in text
 
 
 def test_unseal_with_the_wrong_key_fails_for_every_number(tmp_path):
@@ -400,3 +401,14 @@ def test_the_page_is_in_the_nav_and_pages_show_masked_numbers(seal_site):
     assert 'href="seal/"' in home
     agency = (seal_site / "agencies/demo-alpha/index.html").read_text("utf-8")
     assert "138****5678" in agency and personal.TOKEN.search(agency) is None
+
+
+def test_key_problems_are_sentences_not_tracebacks(tmp_path):
+    locked = tmp_path / "locked.pem"
+    locked.write_bytes(sealing.private_pem(sealing.generate(), b"secret"))
+    result = cli("unseal", "--key", str(locked), str(MINI), env={"SEALING_PASSPHRASE": ""})
+    assert result.returncode == 2 and "需要私钥口令" in result.stderr and "Traceback" not in result.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("public_key: nonsense\n", "utf-8")
+    result = cli("seal", "--public-key", str(broken), "x")
+    assert result.returncode == 2 and "无法读取主管部门公钥" in result.stderr and "Traceback" not in result.stderr
