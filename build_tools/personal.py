@@ -119,9 +119,8 @@ def _mobile_grouping(lengths: list[int]) -> bool:
             or (lengths[0] >= 3 and all(2 <= n <= 4 for n in lengths)))
 
 
-def _as_mobile(groups: list[str]) -> str | None:
-    digits = "".join(groups)
-    lengths = [len(g) for g in groups]
+def _as_mobile(digits: str, lengths: list[int]) -> str | None:
+    """The 11 digits of a mobile number written as groups of these lengths (country prefix dropped)."""
     for prefix in ("0086", "86"):  # +86 / 0086 / 86 written as its own group or glued to the number
         if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
             if lengths[0] == len(prefix):
@@ -137,11 +136,11 @@ def _as_mobile(groups: list[str]) -> str | None:
     return None
 
 
-def _as_id(groups: list[str]) -> str | None:
-    number = "".join(groups)
-    if len(number) == 18 and number[0] in "12345678" and is_resident_id(number):  # area codes 11-82
-        return number
-    if len(number) == 15 and "X" not in number and [len(g) for g in groups] in ([15], [6, 6, 3]) \
+def _as_id(number: str, lengths: list[int]) -> str | None:
+    if len(number) == 18 and number[0] in "12345678" and number[6:8] in ("18", "19", "20") \
+            and "01" <= number[10:12] <= "12" and "01" <= number[12:14] <= "31" and is_resident_id(number):
+        return number  # area codes 11-82; the cheap date test first (hostile digit runs are long)
+    if len(number) == 15 and "X" not in number and lengths in ([15], [6, 6, 3]) \
             and number[0] in "12345678" and _valid_yymmdd(number[6:12]):
         return number
     return None
@@ -155,7 +154,29 @@ def _valid_yymmdd(text: str) -> bool:
     return True
 
 
-_PREFIX_BEFORE = re.compile(r"(?:\+|＋)\s?$")
+_PREFIX_BEFORE = re.compile(r"[+＋]\s?$")
+
+
+def _window(spans: list[tuple[int, int, str]], i: int) -> Found | None:
+    """The shortest run of whole groups from group i that is a number. Groups of one digit are in no
+    number (mobile groups have 2-4 digits, ID groups at least 2), so a run never crosses one: a text
+    of 100,000 single digits costs one step each."""
+    digits, lengths = "", []
+    for j in range(i, len(spans)):
+        group = spans[j][2]
+        if len(group) < 2:
+            return None
+        digits += group
+        lengths.append(len(group))
+        if len(digits) > 18:
+            return None
+        number = _as_mobile(digits, lengths) if len(digits) in (11, 13, 15) else None
+        if number is not None:
+            return Found(spans[i][0], spans[j][1], "mobile", number)
+        number = _as_id(digits, lengths) if len(digits) in (15, 18) else None
+        if number is not None:
+            return Found(spans[i][0], spans[j][1], "id", number)
+    return None
 
 
 def find(text: str) -> list[Found]:
@@ -175,24 +196,12 @@ def find(text: str) -> list[Found]:
                 spans[-2:] = [(spans[-2][0], spans[-1][1], spans[-2][2] + "X")]
         i = 0
         while i < len(spans):
-            hit = None
-            for j in range(i, len(spans)):
-                groups = [s[2] for s in spans[i:j + 1]]
-                total = sum(map(len, groups))
-                if total > 18:
-                    break
-                number = _as_mobile(groups)
-                kind = "mobile"
-                if number is None:
-                    number, kind = _as_id(groups), "id"
-                if number is not None:
-                    hit = Found(spans[i][0], spans[j][1], kind, number)
-                    i = j
-                    break
+            hit = _window(spans, i)
             if hit is not None:
-                before = _PREFIX_BEFORE.search(text, 0, hit.start)
-                start = before.start() if before and hit.kind == "mobile" else hit.start
-                out.append(Found(start, hit.end, hit.kind, hit.number))
+                head = max(0, hit.start - 2)  # a + written before the country code belongs to the number
+                before = _PREFIX_BEFORE.search(text, head, hit.start) if hit.kind == "mobile" else None
+                out.append(Found(before.start() if before else hit.start, hit.end, hit.kind, hit.number))
+                i = next(k for k in range(i, len(spans)) if spans[k][1] == hit.end)
             i += 1
     return out
 
