@@ -91,13 +91,25 @@ def agency(rng: random.Random, n: int) -> dict[str, Any]:
             "number": f"Q{n:06d}{i}", "issuer": f"{province}示例发证机关",
             "valid_until": _date(rng, dt.date(2023, 1, 1), dt.date(2030, 1, 1)).isoformat()}
             for i, t in enumerate(types) if t in QUAL_KIND],
-        "contacts": [{"name": rng.choice(SURNAMES) + rng.choice(GIVEN), "role": "业务经理",
-                      "phone": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}"}],
+        "contacts": [{"name": rng.choice(SURNAMES) + rng.choice(GIVEN), "role": "业务经理", "phone": _phone(rng)}],
     }
     if rng.random() < 0.5:
         record["disclosure"] = [{"item": "服务承诺", "content": "依法依规开展服务，数据真实可追溯。",
                                  "date": registered.isoformat()}]
     return record
+
+
+_B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _phone(rng: random.Random) -> str:
+    """An office landline, or a mobile number in its sealed form (README, Personal numbers): generated
+    data never holds a full mobile number either. The token has the real size and shape but a random
+    payload and the key id 000000000000, so it is obviously synthetic and opens with no key."""
+    if rng.random() < 0.5:
+        return f"022-6{rng.randint(0, 9999999):07d}"
+    masked = f"1{rng.choice('3589')}{rng.randint(0, 9)}****{rng.randint(0, 9999):04d}"
+    return f"sealed:v1:{masked}:000000000000:" + "".join(rng.choice(_B64URL) for _ in range(139))
 
 
 def project(rng: random.Random, agency_rec: dict[str, Any], n: int, clients: list[str]) -> dict[str, Any]:

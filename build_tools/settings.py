@@ -69,6 +69,7 @@ class PlatformSettings:
     data_dir: str = "data"
     scoring_config: str | None = None   # relative to the project root; default config/scoring.yaml
     qa_config: str | None = None        # relative to the project root; default config/qa.yaml
+    sealing_key: str | None = None      # the bureau's PUBLIC key file; default config/sealing.yaml
     report_regions: tuple[str, ...] = DEFAULT_REGIONS
     usage: UsageSettings = field(default_factory=UsageSettings)
 
@@ -94,6 +95,7 @@ class Environment:
     page_cache: str | None = None     # PLATFORM_PAGE_CACHE: page cache folder, "0" = off
     jobs: int | None = None           # PLATFORM_JOBS: worker processes for loading (default: one per core)
     strict_facts: bool = False        # PLATFORM_STRICT_FACTS=1: checks may read declared fields only (tests)
+    sealing_key: str | None = None    # PLATFORM_SEALING_KEY: another public-key file (tests, staging sites)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Environment:
@@ -107,7 +109,8 @@ class Environment:
             raise SettingsError(f"PLATFORM_JOBS 应为正整数，现为“{jobs}”")
         return cls(today=today, data=env.get("PLATFORM_DATA") or None, cache=env.get("PLATFORM_CACHE") or None,
                    page_cache=env.get("PLATFORM_PAGE_CACHE") or None, jobs=int(jobs) if jobs else None,
-                   strict_facts=env.get("PLATFORM_STRICT_FACTS") == "1")
+                   strict_facts=env.get("PLATFORM_STRICT_FACTS") == "1",
+                   sealing_key=env.get("PLATFORM_SEALING_KEY") or None)
 
     def cache_folder(self, setting: str | None, default: Path) -> Path | None:
         """A cache's folder: None when its variable is "0", the variable's folder, else `default`."""

@@ -22,6 +22,11 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 os.environ.setdefault("PLATFORM_CACHE", tempfile.mkdtemp(prefix="tp-validate-cache-"))
 os.environ.setdefault("PLATFORM_PAGE_CACHE", tempfile.mkdtemp(prefix="tp-page-cache-"))
 os.environ.setdefault("PLATFORM_STRICT_FACTS", "1")  # cross-record checks may read declared fields only
+# Tests seal to the DEMO key of tests/keys (its private key is published there, so tests can unseal);
+# the fixtures' numbers are sealed to it. The sample site's config/sealing.yaml key is another one.
+KEYS = Path(__file__).resolve().parent / "keys"
+DEMO_PUBLIC, DEMO_PRIVATE = KEYS / "demo-bureau-public.yaml", KEYS / "demo-bureau-private.pem"
+os.environ.setdefault("PLATFORM_SEALING_KEY", str(DEMO_PUBLIC))
 
 
 def build_site(data_dir: Path, site_dir: Path, env: dict[str, str] | None = None,

@@ -2,6 +2,7 @@ import pytest
 
 from build_tools.records.codes import credit_check_char, is_credit_code, is_resident_id
 from build_tools.records.privacy import mask, mask_text
+from fictitious import MOBILE, MOBILE_2, RESIDENT_ID
 
 
 @pytest.mark.parametrize("code, ok", [
@@ -19,13 +20,14 @@ def test_check_char_round_trip():
 
 
 def test_resident_id():
-    assert is_resident_id("11010519491231002X")
+    assert is_resident_id(RESIDENT_ID)
     assert not is_resident_id("110105194912310021")
     assert not is_resident_id("110105194913310021")  # month 13
 
 
 def test_masking_mobiles_and_ids_only():
-    text = "手机 138 1234 5678 或 +86 13912345678，身份证 11010519491231002X，座机 022-66281234，代码 91350100M000100Y43"
+    text = (f"手机 {MOBILE[:3]} {MOBILE[3:7]} {MOBILE[7:]} 或 +86 {MOBILE_2}，身份证 {RESIDENT_ID}，座机 022-66281234，"
+            "代码 91350100M000100Y43")
     out = mask_text(text)
     assert "138****5678" in out and "139****5678" in out
     assert "110105********002X" in out
@@ -34,4 +36,4 @@ def test_masking_mobiles_and_ids_only():
 
 
 def test_mask_is_deep():
-    assert mask({"a": [{"phone": "13812345678"}], "n": 3}) == {"a": [{"phone": "138****5678"}], "n": 3}
+    assert mask({"a": [{"phone": MOBILE}], "n": 3}) == {"a": [{"phone": "138****5678"}], "n": 3}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +51,7 @@ qualifications:
 contacts:
 - name: 李示例
   role: 业务经理
-  phone: '13812345678'
+  phone: SEALED
   email: li@example.com
 - name: 赵示例
   phone: 022-66281234
@@ -65,18 +66,21 @@ def body(name: str) -> str:
     return (BODIES / name).read_text(encoding="utf-8")
 
 
+SEALED = re.search(r"sealed:v1:\S+", body("agency.md")).group()  # sealed to the DEMO key of tests/keys
+
+
 def test_parse_body_headings_and_no_response():
     answers = parse_body("### 机构编号\n\nabc-def\n\n### 简称\n\n_No response_\n\n### 资质\n\na | b\nc | d\n")
     assert answers == {"机构编号": "abc-def", "简称": "", "资质": "a | b\nc | d"}
 
 
 def test_new_agency_exact_yaml(data_copy):
-    """Full-width digits and letters, 2016年3月8日, 1,200, '138 1234 5678', '｜' separators,
+    """Full-width digits and letters, 2016年3月8日, 1,200, '022 6628 1234', a sealed mobile, '｜' separators,
     empty optional fields and a whole empty optional address are all normalised or left out."""
     result = intake(body("agency.md"), data_copy)
     assert result.errors == []
     assert result.path == data_copy / "agencies/haihe-eco-lab/agency.yaml"
-    assert result.path.read_text(encoding="utf-8") == AGENCY_YAML
+    assert result.path.read_text(encoding="utf-8") == AGENCY_YAML.replace("SEALED", SEALED)
 
 
 def test_project_exact_yaml_with_cross_references(data_copy):
@@ -93,14 +97,16 @@ def test_project_exact_yaml_with_cross_references(data_copy):
 def test_wrong_credit_code_and_other_mistakes_exact_errors(data_copy):
     text = (body("agency.md").replace("９１１２０１１６ＭＡ０５Ｔ１２３４９", "91120116MA05T12340")
             .replace("2016年3月8日", "2016年2月30日").replace("\n中型\n", "\n特大型\n")
-            .replace("138 1234 5678", "138 1234 567").replace("\n１２\n", "\n十二\n"))
+            .replace(SEALED, "138 1234 567").replace("\n１２\n", "\n十二\n"))
     result = intake(text, data_copy)
     assert result.errors == [
         "「统一社会信用代码」校验不通过：应为 18 位，按 GB 32100-2015 计算校验位，请对照营业执照核对（现为“91120116MA05T12340”）",
         "「成立日期」日期格式不正确或日期不存在，应为 YYYY-MM-DD，例如 2023-06-30（现为“2016-02-30”）",
         "「区内常驻服务人员（人）」应为整数，现在是“十二”",
         "「企业规模」的取值“特大型”不在允许范围内，可选：大型、中型、小型、微型",
-        "「联系人」第 1 行：「电话」格式不正确：手机号（11 位）或带区号的固定电话，例如 022-66281234；可含空格或连字符。（现为“1381234567”）",
+        "「联系人」第 1 行：「电话」格式不正确：带区号的固定电话（例如 022-66281234）或 400 电话可直接填写；"
+        "手机号属于个人信息，须先在平台网站的「号码加密」页面加密，填写以 sealed:v1: 开头的密文"
+        "（网站只显示 138****5678 这样的部分号码）。（现为“1381234567”）",
     ]
     assert not (data_copy / "agencies/haihe-eco-lab").exists()  # nothing half-written
 

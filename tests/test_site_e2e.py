@@ -6,6 +6,7 @@ import re
 import yaml
 
 from conftest import build_site
+from fictitious import MOBILE
 
 
 def test_agency_page_shows_record_fields(mini_site, serve, page):
@@ -21,7 +22,7 @@ def test_agency_page_shows_record_fields(mini_site, serve, page):
     expired_rows = article.locator("tr.tp-expired")
     assert expired_rows.count() == 1 and "运营维护能力评价证书" in expired_rows.inner_text()
     # personal mobile masked, file link downloads
-    assert "138****5678" in text and "13812345678" not in page.content()
+    assert "138****5678" in text and MOBILE not in page.content() and "sealed:v1:" not in page.content()
     href = article.locator(".tp-files a").first.get_attribute("href")
     response = page.request.get(base + "agencies/demo-alpha/" + href)
     assert response.ok and response.body().startswith(b"%PDF")

@@ -38,8 +38,9 @@ def _git(cwd: Path, *args: str) -> str:
 def repo(tmp_path) -> Path:
     """A checkout whose origin has a main branch: code and schemas of this tree, mini data with an owner."""
     work = tmp_path / "work"
-    for folder in ("build_tools", "schemas"):
+    for folder in ("build_tools", "schemas", "config"):
         shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")  # the forms link to the site's sealing page
     shutil.copytree(MINI, work / "data")
     (work / "data/owners.yaml").write_text("maintainers: [eco-admin]\nagencies:\n  demo-alpha: [alice]\n", encoding="utf-8")
     _git(tmp_path, "init", "-q", "-b", "main", str(work))

@@ -4,7 +4,8 @@ The fixture is made from tests/fixtures/mini: each string field gets the payload
 schema allows it (free text); where the schema forbids it (names, URLs, enums, ids) the validator
 rejecting it is the defence, and that is asserted too. Then the real site is built and every page
 (walking site/ for index.html, so pages added later are covered) and the site search are opened in
-Chromium. The same fixture carries mobile and ID numbers in free text: none may appear in full anywhere.
+Chromium. The same fixture carries sealed mobile and ID numbers in free text (raw ones are rejected by
+validation, tests/test_sealing.py): only their masked part may appear, never the number or the token.
 """
 from __future__ import annotations
 
@@ -14,17 +15,19 @@ import shutil
 import pytest
 import yaml
 
-from build_tools.records import fastcheck
+from build_tools.records import fastcheck, sealing
+from build_tools.records.personal import TOKEN
 from build_tools.records.codes import is_resident_id
 from build_tools.records.load import walk
 from build_tools.records.safeyaml import load_bytes
 from build_tools.records.schemas import load_kinds, validator
 from build_tools.records.validate import validate_tree
-from conftest import MINI, built_site
+from conftest import DEMO_PUBLIC, MINI, built_site
+from fictitious import MOBILE, MOBILE_2, RESIDENT_ID
 
 PAYLOAD = '<img src=x onerror=window.__xss=1><script>window.__xss=2</script>"\'><svg onload=window.__xss=3>'
-MOBILE, RESIDENT_ID = "13912345678", "11010519491231002X"
-PERSONAL = f" 联系 {MOBILE}，身份证 {RESIDENT_ID}"
+_KEY = sealing.load_public(DEMO_PUBLIC)
+PERSONAL = f" 联系 {sealing.seal(MOBILE_2, _KEY)}，身份证 {sealing.seal(RESIDENT_ID, _KEY)}"
 INJECTED = "img[src='x'], [onerror], [onload]"
 # injected elements, and any script whose code mentions the payload's marker
 _COUNT_INJECTED = f"""document.querySelectorAll("{INJECTED}").length +
@@ -134,12 +137,13 @@ def test_search_results_are_inert(xss_site, serve, page):
 
 
 def test_personal_numbers_never_published(xss_site):
-    raw = [MOBILE, RESIDENT_ID, "13812345678"]  # the last one is mini's contact phone
+    raw = [MOBILE_2, RESIDENT_ID, MOBILE]  # the last one is mini's contact phone (sealed in the fixture)
     leaks = []
     for f in xss_site.rglob("*"):
         if f.is_file():
             text = f.read_bytes().decode("utf-8", errors="ignore")
             leaks += [(f.relative_to(xss_site).as_posix(), n) for n in raw if n in text]
+            leaks += [(f.relative_to(xss_site).as_posix(), "token") for _ in TOKEN.finditer(text)]
     assert leaks == []
     masked = (xss_site / "agencies/demo-alpha/index.html").read_text(encoding="utf-8")
     assert "139****5678" in masked and "110105********002X" in masked

@@ -32,7 +32,7 @@ Stored = tuple[list[tuple[int, str, str, str]], Any, bytes | None]
 
 _CODE = ("records/safeyaml.py", "records/load.py", "records/fastcheck.py", "records/schemas.py",
          "records/messages.py", "records/codes.py", "cache/validation.py", "records/model.py", "records/crossfields.py",
-         "records/paths.py")
+         "records/paths.py", "records/personal.py")
 
 
 def key(kind: str, record_id: str, raw: bytes) -> bytes:

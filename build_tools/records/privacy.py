@@ -10,12 +10,14 @@ import re
 from typing import Any
 
 from .codes import is_resident_id
+from .personal import show_masked
 
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
 _ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
 
 
 def mask_text(text: str) -> str:
+    text = show_masked(text)  # a sealed number (sealed:v1:138****5678:…) shows as its masked part
     text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     return _ID18.sub(lambda m: f"{m.group(1)}********{m.group(3)[-4:]}" if is_resident_id(m.group(0)) else m.group(0),
                      text)

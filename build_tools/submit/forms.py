@@ -14,6 +14,7 @@ from pathlib import Path
 from .formspec import Field, fields_of, yaml_text
 from ..context import ROOT
 from ..records.schemas import SCHEMA_DIR, Kind, load_kinds
+from ..records.sealing import seal_page_url
 
 FORM_DIR = ROOT / ".github" / "ISSUE_TEMPLATE"
 FORM_KINDS = ("agency", "project", "enterprise_review", "demand")  # what non-programmers submit
@@ -42,21 +43,29 @@ def _element(f: Field) -> dict:
     return element
 
 
-def _intro(kind: Kind) -> str:
-    return (f"**{kind.title}**：{kind.schema.get('description', '')}\n\n"
+def _intro(kind: Kind, asks_phone: bool) -> str:
+    text = (f"**{kind.title}**：{kind.schema.get('description', '')}\n\n"
             "提交后，平台机器人会把表单转换为数据文件并自动发起合并请求（PR）；"
             "如有填写问题，会在本议题下用中文逐项说明，修改议题内容即可重新检查。"
             "标有 * 的栏目必填；日期格式为 YYYY-MM-DD。")
+    if asks_phone:
+        text += ("\n\n**请勿在本表单中填写完整的手机号或身份证号**：议题对所有人公开。手机号请先在平台网站的"
+                 f"[号码加密]({seal_page_url()})页面加密（在您的浏览器中完成，号码不会发送出去），"
+                 "把以 `sealed:v1:` 开头的密文粘贴到电话栏；只有主管部门能解密，网站只显示 138****5678 这样的部分号码。"
+                 "固定电话可直接填写。")
+    return text
 
 
 def form_of(kind: Kind, schema_dir: Path = SCHEMA_DIR) -> dict:
+    fields = fields_of(kind, schema_dir)
+    asks_phone = any(f.conv == "phone" or any(c.conv == "phone" for c in f.columns) for f in fields)
     return {
         "name": f"{kind.title}（新增或更新）",
         "description": f"通过网页表单提交{kind.title}记录，无需编写 YAML。",
         "title": f"[{kind.title}] ",
         "labels": [INTAKE_LABEL, kind_label(kind.name)],
-        "body": [{"type": "markdown", "attributes": {"value": _intro(kind)}}]
-                + [_element(f) for f in fields_of(kind, schema_dir)],
+        "body": [{"type": "markdown", "attributes": {"value": _intro(kind, asks_phone)}}]
+                + [_element(f) for f in fields],
     }
 
 

@@ -120,6 +120,7 @@ def _table_description(title: str, desc: str, cols: tuple[Field, ...], max_items
     for c in cols:
         if c.options:
             lines.append(f"{c.label}可选：{'、'.join(c.options)}。")
+    lines += [f"{c.label}：{c.description}" for c in cols if c.conv == "phone" and c.description]
     dates = [c.label for c in cols if c.conv == "date"]
     if dates:
         lines.append(f"{'、'.join(dates)}格式 YYYY-MM-DD。")
@@ -213,8 +214,8 @@ def _credit(f: Field, text: str) -> str | None:
 
 
 def _phone(f: Field, text: str) -> str | None:
-    """'138 1234 5678' -> '13812345678'; '022 6628 1234' -> '022-66281234' (area code kept apart);
-    written hyphens (full-width ones too) are kept as typed."""
+    """'022 6628 1234' -> '022-66281234' (area code kept apart), '400 123 4567' -> '4001234567';
+    written hyphens (full-width ones too) are kept as typed; a sealed number passes unchanged."""
     value = unicodedata.normalize("NFKC", text).replace("—", "-").strip()
     if "-" in value:
         return squeeze(value) or None

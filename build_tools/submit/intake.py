@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..records import messages
+from ..records import messages, personal, sealing
 from ..context import ROOT
 from .formspec import Field, FormError, build_record, fields_of, yaml_text
 from .forms import FORM_KINDS
@@ -25,6 +25,7 @@ from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
 from ..records.validate import validate_tree
 
 NO_RESPONSE = "_No response_"
+EXPOSED = 3  # exit status: the issue shows a full personal number (a maintainer must redact the issue)
 _HEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
 
 
@@ -34,6 +35,7 @@ class Result:
     record: dict | None = None
     path: Path | None = None
     errors: list[str] = field(default_factory=list)
+    exposed: bool = False    # the issue text shows a full personal number (public already: nothing written)
 
 
 def parse_body(body: str) -> dict[str, str]:
@@ -110,6 +112,9 @@ def intake(body: str, data_root: Path, kind_name: str | None = None, schema_dir:
     """Parse, write and validate. On failure nothing under data_root is changed."""
     kinds = load_kinds(schema_dir)
     answers = parse_body(body)
+    exposed = exposed_numbers(body, answers)
+    if exposed:  # refuse before anything else: no record, no echo of any field
+        return Result(kind_name or "", errors=exposed, exposed=True)
     kind_name = kind_name or guess_kind(answers, kinds, schema_dir)
     if kind_name not in kinds:
         return Result(kind_name or "", errors=["无法识别表单类型：请使用平台提供的议题表单提交，不要修改栏目标题"])
@@ -117,11 +122,54 @@ def intake(body: str, data_root: Path, kind_name: str | None = None, schema_dir:
     record, errors = to_record(answers, kind, schema_dir)
     result = Result(kind_name, record, record_path(kind, record, data_root, kinds))
     fields = fields_of(kind, schema_dir)
+    errors += explain(sealed_problems(record), fields)
     if errors or result.path is None:  # cannot write it: still report every schema problem at once
         result.errors = errors + explain(schema_problems(kind, record, schema_dir), fields)
         return result
     result.errors = write_checked(result.path, yaml_text(record), data_root, kind, kinds, fields)
     return result
+
+
+def exposed_numbers(body: str, answers: dict[str, str]) -> list[str]:
+    """One sentence per form field whose answer holds a full mobile or ID number (never the number)."""
+    url = sealing.seal_page_url()
+    out = []
+    counted = 0
+    for label, text in answers.items():
+        hits = personal.find(text)
+        counted += len(hits)
+        if hits:
+            kinds = "、".join(dict.fromkeys(h.label for h in hits))
+            out.append(f"「{label}」中有完整的{kinds}：议题是公开的，请不要在议题中填写完整号码。"
+                       f"手机号请先在平台网站的「号码加密」页面（{url}）加密，把以 sealed:v1: 开头的密文粘贴到该栏；"
+                       "固定电话可以直接填写。")
+    if len(personal.find(body)) > counted:
+        out.append(f"议题正文中有完整的手机号或身份证号，请删除（手机号可在「号码加密」页面 {url} 加密后填写密文）。")
+    return out
+
+
+def sealed_problems(record: dict) -> list[Problem]:
+    """Sealed numbers must open with the bureau's current key: a token from another site, an old
+    key or a damaged paste would be unreadable for the bureau."""
+    tokens = [(path, m.group()) for path, text in personal.strings(record) for m in personal.TOKEN.finditer(text)]
+    if not tokens:
+        return []
+    try:
+        current = sealing.load_public()
+    except sealing.SealingError:
+        return [Problem("", 0, "", "平台的加密公钥配置有误，暂时无法接收加密号码，维护人员会尽快处理")]
+    out = []
+    for path, token in tokens:
+        try:
+            m = sealing.check_token(token)
+        except sealing.SealingError as exc:
+            out.append(Problem("", 0, messages.field_path(path), str(exc)))
+            continue
+        if m["kid"] != current.kid:
+            out.append(Problem("", 0, messages.field_path(path),
+                               f"密文不是用本平台当前的密钥加密的（密钥编号 {m['kid']}），请在「号码加密」页面"
+                               f"（{sealing.seal_page_url()}）重新加密后粘贴"))
+    return out
 
 
 def write_checked(path: Path, text: str, root: Path, kind: Kind, kinds: dict[str, Kind], fields: list[Field]) -> list[str]:
@@ -144,6 +192,13 @@ def write_checked(path: Path, text: str, root: Path, kind: Kind, kinds: dict[str
 
 def comment(result: Result, shown: str) -> str:
     """The Chinese comment the bot posts on the issue."""
+    if result.exposed:
+        items = "\n".join(f"- {e}" for e in result.errors)
+        return ("⛔ 本议题中出现了完整的个人号码（手机号或身份证号），机器人没有生成数据文件，也不会在任何地方转载它：\n\n"
+                f"{items}\n\n"
+                "议题是公开的，机器人无法撤回已经发布的内容：请立即点击议题右上角“…”→“Edit”，把号码改为加密后的密文"
+                "或固定电话并保存，机器人会自动重新检查。GitHub 会保留议题的编辑历史，其中仍有原来的号码："
+                "平台维护人员会删除该历史版本（或删除本议题，请您重新提交）。")
     if result.errors:
         items = "\n".join(f"- {e}" for e in result.errors)
         return (f"⚠️ 表单内容未通过检查，共 {len(result.errors)} 个问题：\n\n{items}\n\n"
@@ -162,7 +217,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
     if result.errors:
         print(f"\n共 {len(result.errors)} 个问题，未写入文件。", file=sys.stderr)
-        return 1
+        return EXPOSED if result.exposed else 1
     print(shown)
     return 0
 

@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 
-from ..records import messages
+from ..records import messages, personal
 from ..context import ROOT
 from ..records.dump import dump_yaml
 from .formspec import iso_date
 from ..records.safeyaml import YamlError, decode, load_bytes
 from ..records.schemas import SCHEMA_DIR, is_safe_url, load_kinds, registry, validator
+from ..records.sealing import Sealer
 
 SOURCE = "官方公告"
 MAX_INPUT = 50 * 1024 * 1024  # an export of a few thousand notices is a few MB
@@ -266,8 +267,12 @@ def parse_attachments(text: str) -> list[dict[str, str]]:
 
 # --- building records ----------------------------------------------------------
 
-def build(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """The demand record for one row, and the reasons it cannot be imported (empty when it can)."""
+SEALED_FIELDS = ("title", "publisher", "description", "contact")  # text where a notice may print a mobile number
+
+
+def build(row: dict[str, str], sealer: Sealer | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The demand record for one row, and the reasons it cannot be imported (empty when it can).
+    Full mobile / ID numbers in its text are sealed to the bureau's public key (README, Personal numbers)."""
     if "__error__" in row:
         return {}, [row["__error__"]]
     errors: list[str] = []
@@ -300,6 +305,10 @@ def build(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
         if any(not is_safe_url(a["url"]) for a in rec["attachments"]):
             errors.append("附件须为 https:// 或 http:// 网址（格式：名称|网址，多个用分号隔开）")
             failed.add("attachments")
+    sealer = sealer or Sealer()
+    for key in SEALED_FIELDS:
+        if key in rec:
+            rec[key] = sealer.value(rec[key])
     if not (row.get("notice_no") or row.get("url")):
         errors.append("公告编号和原文链接至少填写一项（用于去重）")
     if rec.get("notice_type") == "企业需求":
@@ -386,6 +395,8 @@ def free_id(wanted: str, taken: set[str]) -> str:
 
 
 def _same(a: dict, b: dict) -> bool:
+    """Equal apart from the id; sealed numbers compare by their masked part (every sealing differs)."""
+    a, b = personal.masked_view(a), personal.masked_view(b)
     return {k: v for k, v in a.items() if k != "id"} == {k: v for k, v in b.items() if k != "id"}
 
 
@@ -395,8 +406,9 @@ def import_notices(source: Path, data_dir: Path, dry_run: bool = False) -> Repor
     existing = Existing.scan(folder)
     report = Report(notes=notes)
     seen: dict[str, str] = {}  # dedupe key -> label of the first row in this file that has it
+    sealer = Sealer()
     for label, row in rows:
-        rec, errors = build(row)
+        rec, errors = build(row, sealer)
         if errors:
             report.rejected.append((label, errors))
             continue

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..records import messages
+from ..records import messages, personal, sealing
 from ..context import ROOT
 from .formspec import Field, FormError, build_record, convert_row, fields_of, yaml_text
 from .intake import write_checked
@@ -61,6 +61,19 @@ def _pick(f: Field, text: str) -> str:
 class Asker:
     def __init__(self, kind: Kind, stdin: TextIO, stdout: TextIO, schema_dir: Path = SCHEMA_DIR):
         self.kind, self.stdin, self.stdout, self.schema_dir = kind, stdin, stdout, schema_dir
+        self.sealer = None
+
+    def seal(self, value: Any) -> Any:
+        """Full mobile / ID numbers typed here are sealed to the bureau's public key at once:
+        the file written never holds them (the site shows the masked part)."""
+        hits = personal.in_record(value)
+        if not hits:
+            return value
+        if self.sealer is None:
+            self.sealer = sealing.Sealer()
+        shown = "、".join(personal.mask_of(hit.number) for _, hit in hits)
+        self.stdout.write(f"  🔒 已用主管部门公钥加密（网站只显示 {shown}）\n")
+        return self.sealer.value(value)
 
     def read(self, prompt: str) -> str:
         self.stdout.write(prompt)
@@ -73,7 +86,7 @@ class Asker:
     def scalar(self, f: Field) -> Any:
         while True:
             text = self.read(_prompt(f))
-            value = f.convert(_pick(f, text) if f.options else text)
+            value = self.seal(f.convert(_pick(f, text) if f.options else text))
             if value is None:
                 if not f.required:
                     return None
@@ -92,7 +105,7 @@ class Asker:
             if not text.strip():
                 return rows or None
             try:
-                row = convert_row(f, text, len(rows) + 1)
+                row = self.seal(convert_row(f, text, len(rows) + 1))
             except FormError as exc:
                 self.stdout.write(f"  ✗ {exc}\n")
                 continue
