@@ -153,7 +153,7 @@ def test_cli_exit_codes_and_comment(data_copy, tmp_path):
                           "--comment", str(comment)], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 1 and run.stdout == ""
     assert "「项目编号」：项目“demo-beta-2023-001”不属于机构“demo-alpha”" in run.stderr
-    assert comment.read_text(encoding="utf-8").startswith("⚠️ 表单内容未通过检查，共 3 个问题：\n\n- 「评价企业」")
+    assert comment.read_text(encoding="utf-8").startswith("⚠️ 表单内容未通过检查，共 3 个问题：\n\n```text\n- 「评价企业」")
     ok = subprocess.run([sys.executable, "-m", "build_tools", "intake", str(BODIES / "project.md"), "--kind", "project",
                          "--data", str(data_copy)], cwd=data_copy.parent, capture_output=True, text=True,
                         env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -71,7 +71,9 @@ def test_reviews_of_own_agency_denied(data, owners):
     mgmt = data / "reviews/management/mr-2024-demo-alpha.yaml"
     mgmt.write_text("id: mr-2024-demo-alpha\nreviewer: 某协会\nagency: demo-alpha\nyear: 2024\nscore: 90\n"
                     "date: 2025-01-10\n", encoding="utf-8")
-    assert verdict("alice2", mgmt, data, owners) == (False, "不能评价自己代表的机构“demo-alpha”")
+    for author in ("alice2", "bob", "carol"):   # 管理评价 comes from the bureau (maintainers) only
+        assert verdict(author, mgmt, data, owners) == (False, "管理评价只能由维护者（管理部门）提交、修改或删除")
+    assert verdict("eco-admin", mgmt, data, owners) == (True, "维护者")
 
 
 def test_new_agency_only_by_an_account_without_one(data, owners):
@@ -136,7 +138,7 @@ def test_cli_with_git_base(tmp_path):
 
     def run(author, *files):
         return subprocess.run([sys.executable, "-m", "build_tools", "check-ownership", "--author", author,
-                               "--base", "HEAD", "--data", "data", "--changed", *files],
+                               "--base", "HEAD", "--data", "data", "--", *files],
                               cwd=repo, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
     ok = run("alice-lab", "data/reviews/enterprise/er-9002.yaml", "data/agencies/demo-alpha/agency.yaml")
@@ -167,9 +169,9 @@ def test_github_format_escapes_a_hostile_file_name(tmp_path):
     (repo / "data/owners.yaml").write_text(OWNERS, encoding="utf-8")
     name = "data/policies/x,y:z\n::warning::injected.yaml"
     run = subprocess.run([sys.executable, "-m", "build_tools", "check-ownership", "--author", "mallory",
-                          "--data", "data", "--format", "github", "--changed", name],
+                          "--data", "data", "--format", "github", "--", name],
                          cwd=repo, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert run.returncode == 1
-    assert run.stdout.splitlines() == [
-        "::error file=data/policies/x%2Cy%3Az%0A%3A%3Awarning%3A%3Ainjected.yaml::账号 mallory 无权提交此文件："
-        "该类内容（账号登记、标准政策、课程、问答、专家等）只有维护者可以修改"]
+    assert run.stdout.splitlines() == [   # the newline is shown as \u000a, the name is refused from anyone
+        "::error file=data/policies/x%2Cy%3Az\\u000a%3A%3Awarning%3A%3Ainjected.yaml::账号 mallory 无权提交此文件："
+        "文件名含控制字符或文字方向控制符，请改用普通文件名"]

@@ -222,7 +222,7 @@ def open_pr(repo: Path, author: str, change, head_ref: str = "feature", same_rep
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "change", "--allow-empty")
     sha = _git(repo, "rev-parse", "HEAD").strip()
-    _git(repo, "push", "-q", "origin", f"HEAD:refs/pull/{PR_NUMBER}/head")
+    _git(repo, "push", "-q", "origin", f"+HEAD:refs/pull/{PR_NUMBER}/head")
     _git(repo, "switch", "-q", "main")
     return PR(author, head_ref, sha, same_repo)
 
@@ -253,7 +253,7 @@ def run_pr(repo: Path, pr: PR) -> Run:
         return run_job(repo, "pr.yml", "validate", pr_context(pr))
     finally:
         _git(repo, "checkout", "-q", "-f", "main")
-        _git(repo, "clean", "-qfdx", "-e", "runner_temp")
+        _git(repo, "clean", "-qffdx")
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -283,7 +283,8 @@ def test_pr_annotates_changed_records_and_checks_ownership(repo):
 
 def _new_project(r: Path, pid: str = "demo-alpha-2023-009") -> None:
     src = r / f"{ALPHA}/projects/demo-alpha-2023-001.yaml"
-    (src.parent / f"{pid}.yaml").write_text(src.read_text(encoding="utf-8").replace("demo-alpha-2023-001", pid),
+    (src.parent / f"{pid}.yaml").write_text(src.read_text(encoding="utf-8").replace("demo-alpha-2023-001", pid)
+                                            .replace("name: 示例化工厂 2023 年度自行监测", "name: 新增的示例项目"),
                                             encoding="utf-8")
 
 
@@ -307,7 +308,7 @@ def test_a_valid_pr_by_the_owner_passes_and_builds_the_site(repo):
     assert run.outcome("Build the site (not deployed)") == "success"
     site = repo.parent / "runner_temp/site"
     assert (site / "index.html").is_file()
-    assert any("demo-alpha-2023-009" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    assert "新增的示例项目" in (site / "agencies/demo-alpha/index.html").read_text(encoding="utf-8")
     uses = [s.get("uses", "") for s in yaml.safe_load((ROOT / ".github/workflows/pr.yml").read_text())["jobs"]
             ["validate"]["steps"]]
     assert not [u for u in uses if "pages" in u or "upload" in u]   # built, never deployed
@@ -526,3 +527,90 @@ def test_h12e_the_bot_token_is_never_persisted_and_only_the_steps_that_push_or_c
     assert TOKEN not in (repo / ".git/config").read_text(encoding="utf-8")
     bad = run_job(repo, "intake.yml", "intake", context(PROJECT_BODY.replace("\n进行中\n", "\n暂停\n"), "alice"))
     assert bad.token_steps == ["Explain the problems on the issue"]
+
+
+# ---------------------------------------------------------------- further cases of the same attacks
+
+def test_a_quoted_text_cannot_close_its_code_block():
+    """mdsafe.block: the fence is longer than any backtick run of the text, control characters are shown."""
+    from build_tools import mdsafe
+    text = f"{HOSTILE}\n```\n{HOSTILE}\n``````\n~~~\n{HOSTILE}\n\u202e```"
+    quoted = mdsafe.block(text)
+    assert _rendered_outside_code(f"前文\n\n{quoted}\n\n后文 ![i](https://evil.example/i.png)").count("evil.example") == 1
+    assert "\u202e" not in quoted and "\\u202e" in quoted
+    assert quoted.startswith("```````text\n")
+
+
+def test_h2b_file_names_cannot_forge_workflow_commands_or_hide_their_bytes(repo):
+    """A newline in a file name would start a new output line, e.g. a forged `::warning::` annotation."""
+    def change(r):
+        (r / f"{ALPHA}/files/a\n::warning::forged\n.pdf").write_bytes(b"%PDF-1.4\n")
+        (r / os.fsdecode(f"{ALPHA}/files/caf".encode() + b"\xe9.pdf")).write_bytes(b"%PDF-1.4\n")
+    run = run_pr(repo, open_pr(repo, "alice", change))
+    assert not run.passed
+    assert "::warning::forged" not in run.out.splitlines()
+    assert _denied(run, f"{ALPHA}/files/a\\u000a%3A%3Awarning%3A%3Aforged\\u000a.pdf", "控制字符")
+    assert _denied(run, f"{ALPHA}/files/caf\\xe9.pdf", "UTF-8")
+
+
+def test_h4b_submodules_are_refused_even_from_a_maintainer(repo):
+    def change(r):
+        sub = r / f"{ALPHA}/files/sub"
+        sub.mkdir()
+        _git(r.parent, "init", "-q", str(sub))
+        (sub / "x.txt").write_text("x", encoding="utf-8")
+        _git(sub, "add", "-A")
+        _git(sub, "commit", "-qm", "x")
+    run = run_pr(repo, open_pr(repo, "eco-admin", change))
+    assert not run.passed
+    assert _denied(run, f"{ALPHA}/files/sub", "子模块")
+    assert run.outcome("Merged data") == "failure"
+
+
+def test_h4c_gitattributes_cannot_hide_a_record_from_the_check(repo):
+    """`export-ignore` would hide a file from `git archive`: the check writes the tree from git objects and
+    refuses hidden files under data/, so the broken record is still validated."""
+    def change(r):
+        (r / f"{ALPHA}/.gitattributes").write_text("projects/demo-alpha-2024-001.yaml export-ignore\n", encoding="utf-8")
+        _edit(r / f"{ALPHA}/projects/demo-alpha-2024-001.yaml", "status: 进行中", "status: 暂停")
+    run = run_pr(repo, open_pr(repo, "alice", change))
+    assert not run.passed
+    assert _denied(run, f"{ALPHA}/.gitattributes", "隐藏文件")
+
+    def change_by_a_maintainer(r):   # a root .gitattributes (maintainers may) still hides nothing
+        (r / ".gitattributes").write_text(f"{ALPHA}/projects/demo-alpha-2024-001.yaml export-ignore\n", encoding="utf-8")
+        _edit(r / f"{ALPHA}/projects/demo-alpha-2024-001.yaml", "status: 进行中", "status: 暂停")
+    run = run_pr(repo, open_pr(repo, "eco-admin", change_by_a_maintainer, head_ref="admin"))
+    assert run.outcome("Ownership") == "success" and run.outcome("Validate the whole tree") == "failure"
+    assert any(line.startswith(f"::error file={ALPHA}/projects/demo-alpha-2024-001.yaml,line=") and "暂停" in line
+               for line in run.out.splitlines())
+
+
+def test_h10b_one_account_creates_one_agency(repo):
+    def change(r):
+        for aid in ("new-lab-one", "new-lab-two"):
+            shutil.copytree(r / BETA, r / f"data/agencies/{aid}")
+    run = run_pr(repo, open_pr(repo, "carol", change))
+    assert not run.passed
+    assert _denied(run, "data/agencies/new-lab-one/agency.yaml", "一次只能新建一个机构")
+
+
+def test_h7c_deleting_your_agency_reports_what_it_breaks_against_the_deletions(repo):
+    """Whole-tree validation: reviews and owners.yaml (unchanged) point at the deleted agency."""
+    def change(r):
+        shutil.rmtree(r / ALPHA)
+    run = run_pr(repo, open_pr(repo, "alice", change))
+    assert run.outcome("Ownership") == "success"   # the owner may delete her own records...
+    assert run.outcome("Validate the whole tree") == "failure"   # ...but not leave the tree broken
+    lines = run.out.splitlines()
+    assert any(line.startswith("::error file=data/reviews/enterprise/er-0001.yaml") and f"{ALPHA}/" in line for line in lines)
+    assert any(line.startswith("::error file=data/owners.yaml") and "找不到机构“demo-alpha”" in line for line in lines)
+    assert any(line.startswith(f"::error file={ALPHA}/agency.yaml::本次对此文件的改动使未改动的") for line in lines)
+
+
+def test_h1d_a_maintainer_breaking_owners_yaml_is_caught_before_merging(repo):
+    def change(r):
+        (r / "data/owners.yaml").write_text("maintainers: []\nagencies: {}\n", encoding="utf-8")
+    run = run_pr(repo, open_pr(repo, "eco-admin", change))
+    assert run.outcome("Ownership") == "success" and run.outcome("Validate the whole tree") == "failure"
+    assert any(line.startswith("::error file=data/owners.yaml,line=1") for line in run.out.splitlines())

@@ -77,10 +77,10 @@ def _generate(args: argparse.Namespace) -> int:
 
 # Commands defined in other modules add themselves here: each is `register(subparsers)`.
 def _commands() -> list:
-    from ..submit import forms, intake, notices, ownership, scaffold
+    from ..submit import forms, intake, notices, ownership, prcheck, scaffold
     from . import report, seal
     return [notices.register, forms.register, intake.register, ownership.register,
-            scaffold.register, report.register, seal.register]
+            prcheck.register, scaffold.register, report.register, seal.register]
 
 
 COMMANDS: list = _commands()

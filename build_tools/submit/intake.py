@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..records import messages, personal, sealing
 from ..context import ROOT
+from . import mdsafe
 from .formspec import Field, FormError, build_record, fields_of, yaml_text
 from .forms import FORM_KINDS
 from ..records.paths import display_path, kind_of, record_path
@@ -191,17 +192,18 @@ def write_checked(path: Path, text: str, root: Path, kind: Kind, kinds: dict[str
 
 
 def comment(result: Result, shown: str) -> str:
-    """The Chinese comment the bot posts on the issue."""
+    """The Chinese comment the bot posts on the issue. Problems quote what the submitter typed, so they
+    are shown in a code block: no mention, image, link or reference in it is rendered (mdsafe)."""
     if result.exposed:
         items = "\n".join(f"- {e}" for e in result.errors)
         return ("⛔ 本议题中出现了完整的个人号码（手机号或身份证号），机器人没有生成数据文件，也不会在任何地方转载它：\n\n"
-                f"{items}\n\n"
+                f"{mdsafe.block(items)}\n\n"
                 "议题是公开的，机器人无法撤回已经发布的内容：请立即点击议题右上角“…”→“Edit”，把号码改为加密后的密文"
                 "或固定电话并保存，机器人会自动重新检查。GitHub 会保留议题的编辑历史，其中仍有原来的号码："
                 "平台维护人员会删除该历史版本（或删除本议题，请您重新提交）。")
     if result.errors:
         items = "\n".join(f"- {e}" for e in result.errors)
-        return (f"⚠️ 表单内容未通过检查，共 {len(result.errors)} 个问题：\n\n{items}\n\n"
+        return (f"⚠️ 表单内容未通过检查，共 {len(result.errors)} 个问题：\n\n{mdsafe.block(items)}\n\n"
                 "请点击议题右上角“…”→“Edit”修改对应栏目并保存，机器人会自动重新检查。您填写的原文仍保留在本议题中。")
     return f"✅ 表单已转换为数据文件 `{shown}` 并通过校验，已创建/更新合并请求，等待管理员审核。"
 
