@@ -63,11 +63,15 @@ def merged_tree(repo: Path, base: str, head: str, prefix: str) -> tuple[dict[str
 
 def write_tree(repo: Path, files: dict[str, gitdata.Entry], into: Path) -> None:
     """Write regular files only, each created new (O_EXCL, O_NOFOLLOW) under `into`."""
+    paths = sorted(files)
+    made: set[Path] = set()
     with gitdata.Blobs(repo) as blobs:
-        for path, entry in sorted(files.items()):
+        for path, data in zip(paths, blobs.read_many([files[p].sha for p in paths])):
             target = into.joinpath(*gitdata.fs_path(path).split("/"))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _write_new(target, blobs.read(entry.sha))
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            _write_new(target, data)
 
 
 def _write_new(target: Path, data: bytes) -> None:
