@@ -175,3 +175,51 @@ def test_github_format_escapes_a_hostile_file_name(tmp_path):
     assert run.stdout.splitlines() == [   # the newline is shown as \u000a, the name is refused from anyone
         "::error file=data/policies/x%2Cy%3Az\\u000a%3A%3Awarning%3A%3Ainjected.yaml::账号 mallory 无权提交此文件："
         "文件名含控制字符或文字方向控制符，请改用普通文件名"]
+
+
+def test_local_files_are_judged_by_the_path_as_written_never_through_a_link(data, owners):
+    """`files -> ../..` made resolve() land on the data root (IndexError); a link into another agency's
+    folder counted as that agency's. Links are refused, from anyone."""
+    files = data / "agencies/demo-alpha/files"
+    shutil.rmtree(files)
+    files.symlink_to("../..")
+    assert verdict("alice-lab", "agencies/demo-alpha/files", data, owners) == \
+        (False, "不允许提交符号链接（symlink），请提交文件本身")
+    link = data / "agencies/demo-beta/projects/demo-beta-2023-002.yaml"
+    link.symlink_to("../../demo-alpha/agency.yaml")
+    assert verdict("bob", link, data, owners)[1] == "不允许提交符号链接（symlink），请提交文件本身"
+    assert verdict("eco-admin", link, data, owners)[0] is False
+    fifo = data / "agencies/demo-alpha/projects/x.yaml"
+    os.mkfifo(fifo)
+    assert verdict("alice-lab", fifo, data, owners) == (False, "只能提交普通文件（不能是目录、管道等）")
+
+
+def test_cli_file_names_after_double_dash_are_never_options(data, owners, tmp_path):
+    run = subprocess.run([sys.executable, "-m", "build_tools", "check-ownership", "--author", "alice-lab",
+                          "--data", str(data), "--", "--author=eco-admin", str(data / "agencies/demo-beta/agency.yaml")],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
+    assert run.returncode == 1
+    assert "✗ 拒绝 --author=eco-admin：数据目录以外的文件" in run.stdout
+    assert "机构“demo-beta”的记录只能由其登记的账号修改" in run.stdout
+    bad = subprocess.run([sys.executable, "-m", "build_tools", "check-ownership", "--author", "x\n::warning::y",
+                          "--data", str(data), "--", "a"], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
+    assert bad.returncode == 2 and "::warning::y" not in bad.stdout.splitlines()
+
+
+def test_git_raw_diff_is_parsed_without_quoting_or_renames():
+    from build_tools.gitdata import Entry, parse_raw, path_problem, shown
+    z = "0" * 40
+    a, b = "a" * 40, "b" * 40
+    raw = (f":000000 100644 {z} {a} A\0data/agencies/x/files/检测报告.pdf\0"
+           f":100644 000000 {b} {z} D\0--author=eco-admin\0"
+           f":100644 120000 {b} {a} T\0data/agencies/x/files\0").encode()
+    changes = parse_raw(raw)
+    assert [(c.status, c.path) for c in changes] == [
+        ("A", "data/agencies/x/files/检测报告.pdf"), ("D", "--author=eco-admin"), ("T", "data/agencies/x/files")]
+    assert changes[0].old is None and changes[1].new is None and changes[2].new == Entry("120000", a)
+    assert path_problem("data/agencies/x/files/检测报告.pdf") is None
+    assert "隐藏" in path_problem("data/agencies/x/.gitattributes")
+    assert "“.git”" in path_problem("build_tools/.GIT/config")
+    assert "控制字符" in path_problem("data/a\u202eb.pdf") and shown("a\u202eb\n") == "a\\u202eb\\u000a"
+    assert "UTF-8" in path_problem(b"data/caf\xe9".decode("utf-8", "surrogateescape"))
