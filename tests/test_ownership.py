@@ -201,6 +201,13 @@ def test_cli_file_names_after_double_dash_are_never_options(data, owners, tmp_pa
     assert run.returncode == 1
     assert "✗ 拒绝 --author=eco-admin：数据目录以外的文件" in run.stdout
     assert "机构“demo-beta”的记录只能由其登记的账号修改" in run.stdout
+    # the older `--changed FILE...`: everything after it is a file, the trio of the issue included
+    old = subprocess.run([sys.executable, "-m", "build_tools", "check-ownership", "--author", "alice-lab", "--data",
+                          str(data), "--changed", "+", "--author=eco-admin", "--changed", "agency.yaml"],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
+    assert old.returncode == 1 and "✓" not in old.stdout
+    assert [line.split("：")[0] for line in old.stdout.splitlines()] == [
+        "✗ 拒绝 +", "✗ 拒绝 --author=eco-admin", "✗ 拒绝 --changed", "✗ 拒绝 agency.yaml"]
     bad = subprocess.run([sys.executable, "-m", "build_tools", "check-ownership", "--author", "x\n::warning::y",
                           "--data", str(data), "--", "a"], capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
@@ -208,7 +215,7 @@ def test_cli_file_names_after_double_dash_are_never_options(data, owners, tmp_pa
 
 
 def test_git_raw_diff_is_parsed_without_quoting_or_renames():
-    from build_tools.gitdata import Entry, parse_raw, path_problem, shown
+    from build_tools.submit.gitdata import Entry, parse_raw, path_problem, shown
     z = "0" * 40
     a, b = "a" * 40, "b" * 40
     raw = (f":000000 100644 {z} {a} A\0data/agencies/x/files/检测报告.pdf\0"

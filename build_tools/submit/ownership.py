@@ -310,6 +310,7 @@ def cmd_check_ownership(args: argparse.Namespace) -> int:
         print(f"提交者账号“{gitdata.shown(args.author)}”不是有效的 GitHub 账号 (invalid login)", file=sys.stderr)
         return 2
     root = Path(args.data) if args.data else ROOT / "data"
+    args.files = [*args.files, *args.changed[args.changed[:1] == ["--"]:]]
     try:
         if args.head:
             if not args.base or args.files:
@@ -364,4 +365,7 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("text", "github"), default="text")
     p.add_argument("--comment", help="被拒绝时把给议题的中文回复写入此文件")
     p.add_argument("files", nargs="*", metavar="FILE", help="改动（含删除）的文件，写在 -- 之后")
+    # The older spelling `--changed FILE...`: everything after it is a file name, even `--author=x`
+    # (REMAINDER), so it cannot turn a name into an option either. It must come last.
+    p.add_argument("--changed", nargs=argparse.REMAINDER, default=[], metavar="FILE", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_check_ownership)
