@@ -88,6 +88,9 @@ class Run:
     def outcome(self, name: str) -> str:
         return dict(self.steps)[name]
 
+    def __iter__(self):   # `results, out = run_job(...)`, as other test modules use it
+        return iter((self.steps, self.out))
+
 
 def _condition(cond: str, failed: bool, outcomes: dict[str, str]) -> bool:
     """A step's `if:` as the runner evaluates it (the subset of the expression language the workflows use)."""
