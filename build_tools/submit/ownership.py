@@ -19,15 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import jsonschema
-
 from ..records import messages
 from ..context import ROOT
 from ..records.paths import display_path
 from ..inputs.gitlog import repo_root
 from ..records.problems import Problem, github_annotation
 from ..records.safeyaml import YamlError, load_bytes
-from ..records.schemas import SCHEMA_DIR, format_checker, registry
+from ..records.schemas import SCHEMA_DIR, StrictValidator, format_checker, registry
 
 OWNERS_FILE = "owners.yaml"
 REVIEW_DIRS = (("reviews", "enterprise"), ("reviews", "management"))
@@ -68,7 +66,7 @@ def load_owners(data_root: Path, schema_dir: Path = SCHEMA_DIR) -> tuple[Owners 
         return None, [Problem(shown, 0, "", f"无法读取账号登记文件：{exc.strerror}", str(exc))]
     reg = registry(schema_dir)
     schema = reg.resolver().lookup("owners.schema.json").contents
-    checker = jsonschema.Draft202012Validator(schema, registry=reg, format_checker=format_checker)
+    checker = StrictValidator(schema, registry=reg, format_checker=format_checker)
     problems = []
     for error in checker.iter_errors(parsed.data):
         fpath, zh, en = messages.explain(error, schema, reg)
