@@ -16,12 +16,12 @@ $(STAMP): requirements.txt
 validate: $(STAMP)
 	$(PY) -m build_tools validate data
 
-# Build into a temporary folder and swap it in, so a failed build never leaves a half-written site.
+# Build into a private temporary folder and swap it in whole, one build at a time (build_tools/sitebuild.py):
+# a failed build never leaves a half-written site, and two concurrent builds cannot mix their output.
+SITE ?= site
 site: validate
-	rm -rf site.tmp
-	$(PY) -m mkdocs build --quiet --site-dir site.tmp
-	rm -rf site && mv site.tmp site
-	@echo "site/ built from data/ ($$(du -sh site | cut -f1))"
+	$(PY) -m build_tools build-site --site-dir $(SITE)
+	@echo "$(SITE)/ built from data/ ($$(du -sh $(SITE) | cut -f1))"
 
 serve: $(STAMP)
 	$(PY) -m mkdocs serve
@@ -37,4 +37,4 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.run $(if $(SIZES),--sizes $(SIZES)) $(if $(BUILD_MAX),--build-max $(BUILD_MAX))
 
 clean:
-	rm -rf site site.tmp .pytest_cache .cache
+	rm -rf site site.tmp .site.lock .site.tmp-* .site.old-* .pytest_cache .cache

@@ -36,7 +36,11 @@ def on_config(config):
 
 def on_files(files: Files, config) -> Files:
     assert _prepared is not None
-    for out in pipeline.render(_prepared, _store):
+    try:
+        outputs = pipeline.render(_prepared, _store)
+    except InvalidData as exc:  # an attachment refused at copy time: fail closed, as for invalid data
+        raise PluginError(f"数据校验未通过，站点未生成（data invalid, build aborted）：\n{exc}") from None
+    for out in outputs:
         inclusion = InclusionLevel.INCLUDED if out.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, out.path, content=out.content, inclusion=inclusion))
     return files

@@ -15,7 +15,7 @@ BODIES = FIXTURES / "intake"
 AGENCY_YAML = """\
 id: haihe-eco-lab
 name: 天津海河示例生态检测有限公司
-credit_code: 91120116MA05T12349
+credit_code: 91120116MA05T5678D
 legal_representative: 王示例
 established: 2016-03-08
 registered_on: 2024-05-20
@@ -95,7 +95,7 @@ def test_project_exact_yaml_with_cross_references(data_copy):
 
 
 def test_wrong_credit_code_and_other_mistakes_exact_errors(data_copy):
-    text = (body("agency.md").replace("９１１２０１１６ＭＡ０５Ｔ１２３４９", "91120116MA05T12340")
+    text = (body("agency.md").replace("９１１２０１１６ＭＡ０５Ｔ５６７８Ｄ", "91120116MA05T12340")
             .replace("2016年3月8日", "2016年2月30日").replace("\n中型\n", "\n特大型\n")
             .replace(SEALED, "138 1234 567").replace("\n１２\n", "\n十二\n"))
     result = intake(text, data_copy)

@@ -205,15 +205,35 @@ def test_scan_order_strays_and_folder_links(tmp_path):
 def test_read_gets_every_byte_whatever_the_stat_said(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_bytes(b"x" * 3_000_000)
-    assert load._read(str(f), 0) == load._read(str(f), 3_000_000) == load._read(str(f), 10) == b"x" * 3_000_000
-    assert load._read(str(f), 5_000_000) == b"x" * 3_000_000
+    big = 4_000_000
+    assert load._read(str(f), 0, big) == load._read(str(f), 3_000_000, big) == load._read(str(f), 10, big) \
+        == b"x" * 3_000_000
+    assert load._read(str(f), 5_000_000, big) == b"x" * 3_000_000
+
+
+def test_read_stops_past_the_size_limit(tmp_path):
+    """A file larger than the limit (or one that never ends, like a device) is read just far enough
+    for the parser to refuse it as too large."""
+    f = tmp_path / "a.yaml"
+    f.write_bytes(b"x" * 3_000_000)
+    for size in (0, 10, 3_000_000):
+        data = load._read(str(f), size, 1000)
+        assert 1000 < len(data) < 3_000_000
+    assert 1000 < len(load._read("/dev/zero", 0, 1000)) <= 1000 + (1 << 20)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_unreadable_record_is_reported_not_fatal(tmp_path, monkeypatch, workers):
     data = _copy_old(MINI, tmp_path / "data")
-    (data / "faq" / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (data / "faq" / "gone.yaml").write_text("id: gone\n", encoding="utf-8")
+    real_read = load._read
+
+    def unreadable(path, *args):  # tests run as root, where file modes do not stop reading
+        if path.endswith("gone.yaml"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_read(path, *args)
+    monkeypatch.setattr(load, "_read", unreadable)
     monkeypatch.setenv("PLATFORM_JOBS", str(workers))
     monkeypatch.setattr(load, "PARALLEL_MIN", 1)
     [p] = validate_tree(data)[1]
-    assert (p.file.endswith("faq/gone.yaml"), p.line, p.message) == (True, 0, "无法读取文件：No such file or directory")
+    assert (p.file.endswith("faq/gone.yaml"), p.line, p.message) == (True, 0, "无法读取文件：Permission denied")

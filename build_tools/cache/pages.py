@@ -28,6 +28,7 @@ from typing import Any
 
 from ..context import ROOT
 from ..settings import Environment, environment
+from .validation import unavailable
 
 KEEP_BUILDS = 4  # an entry unused by this many builds in a row is dropped (other data roots share the file)
 _PACKAGES = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "pyyaml", "jieba", "plotly")
@@ -71,8 +72,9 @@ class Store:
             self.db = sqlite3.connect(folder / f"pages-{namespace()}.sqlite", timeout=30)
             self.db.execute("CREATE TABLE IF NOT EXISTS entry (key BLOB PRIMARY KEY, value BLOB, used INTEGER)")
             self.generation = 1 + (self.db.execute("SELECT MAX(used) FROM entry").fetchone()[0] or 0)
-        except sqlite3.Error:
-            self.db = None  # unreadable or locked: build without the cache
+        except (sqlite3.Error, OSError) as exc:
+            unavailable(folder, exc)  # unreadable, unwritable or locked: build without the cache
+            self.db = None
 
     def get(self, key: bytes) -> bytes | None:
         if self.db is None:

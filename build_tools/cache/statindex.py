@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import stat
 import struct
 import tempfile
 import time
@@ -80,9 +81,12 @@ class StatIndex:
         if found is None:
             return b"", None
         try:
-            sig = signature(os.stat(abs_path))
+            st = os.lstat(abs_path)
         except OSError:
             return b"", None
+        if not stat.S_ISREG(st.st_mode):
+            return b"", None  # a link or FIFO now: the loader's own lstat refuses it
+        sig = signature(st)
         return sig, _unchanged(found, sig)
 
     def note(self, path: str, sig: bytes, key: bytes) -> None:
@@ -105,11 +109,15 @@ class StatIndex:
             entries = b"".join(self.entries[i * self.ENTRY:(i + 1) * self.ENTRY] for i in kept) + entries
         if paths == self.paths and entries == self.entries:
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps(("\n".join(paths), entries)))
-        os.replace(tmp, self.file)
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(marshal.dumps(("\n".join(paths), entries)))
+            os.replace(tmp, self.file)
+        except OSError as exc:  # the next run reads every file again: slower, never wrong
+            from .validation import unavailable
+            unavailable(self.file.parent, exc)
 
 
 def _unchanged(found: bytes | None, sig: bytes) -> bytes | None:

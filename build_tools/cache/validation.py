@@ -32,7 +32,7 @@ Stored = tuple[list[tuple[int, str, str, str]], Any, bytes | None]
 
 _CODE = ("records/safeyaml.py", "records/load.py", "records/fastcheck.py", "records/schemas.py",
          "records/messages.py", "records/codes.py", "cache/validation.py", "records/model.py", "records/crossfields.py",
-         "records/paths.py", "records/personal.py")
+         "records/paths.py", "records/personal.py", "records/privacy.py", "records/textsafe.py")
 
 
 def key(kind: str, record_id: str, raw: bytes) -> bytes:
@@ -49,6 +49,21 @@ def _namespace(schema_dir: Path) -> str:
     for path in [package / name for name in _CODE] + sorted(schema_dir.glob("*.json")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
+
+
+_warned: set[str] = set()
+
+
+def unavailable(folder: Path | None, exc: BaseException) -> None:
+    """Say once per folder that a cache cannot be used: caches only make runs faster, so the run goes
+    on without it (an unwritable or misplaced cache folder is not a reason to fail, nor a traceback)."""
+    shown = str(folder)
+    if shown in _warned:
+        return
+    _warned.add(shown)
+    reason = getattr(exc, "strerror", None) or type(exc).__name__
+    print(f"提示：缓存目录 {shown} 无法使用（{reason}），本次不使用缓存继续。"
+          f"（cache unavailable, continuing without it）", file=sys.stderr)
 
 
 def location(env: Environment | None = None) -> Path | None:
@@ -68,10 +83,16 @@ class Cache:
         ns = _namespace(schema_dir)
         root_tag = hashlib.blake2b(str(data_root.resolve()).encode(), digest_size=6).hexdigest()
         self.folder = folder / ns / root_tag
-        for stale in folder.glob("*"):  # results of older code or schemas are never read again
-            if stale.is_dir() and stale.name != ns:
-                shutil.rmtree(stale, ignore_errors=True)
-        for shard in self.folder.glob("*.marshal"):
+        try:
+            for stale in folder.glob("*"):  # results of older code or schemas are never read again
+                if stale.is_dir() and stale.name != ns:
+                    shutil.rmtree(stale, ignore_errors=True)
+            shards = list(self.folder.glob("*.marshal"))
+        except OSError as exc:
+            unavailable(folder, exc)
+            self.folder = None
+            return
+        for shard in shards:
             try:
                 self.entries.update(marshal.loads(shard.read_bytes()))
             except (OSError, EOFError, ValueError, TypeError):
@@ -102,11 +123,15 @@ class Cache:
         for k, entry in self.entries.items():
             if k[0] in shards:
                 shards[k[0]][k] = entry
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for n, content in shards.items():
-            target = self.folder / f"{n:02x}.marshal"
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps(content))
-            os.replace(tmp, target)  # readers see the old or the new shard, never half of one
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for n, content in shards.items():
+                target = self.folder / f"{n:02x}.marshal"
+                fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(marshal.dumps(content))
+                os.replace(tmp, target)  # readers see the old or the new shard, never half of one
+        except OSError as exc:
+            unavailable(self.folder, exc)
+            self.folder = None
         self.dirty.clear()

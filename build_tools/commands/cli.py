@@ -2,43 +2,86 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from ..context import ROOT
 from ..records.problems import github_annotation
+from ..records.schemas import load_kinds
+from ..records.textsafe import printable
 from ..records.validate import by_file, validate_tree
 from ..settings import SettingsError
 
 DEFAULT_DATA = ROOT / "data"
 
 
+class PathError(Exception):
+    """A path given to `validate` that it cannot check: said in Chinese, exit status 2, never 全部通过."""
+
+
 def _data_root(paths: list[Path]) -> tuple[Path, list[Path] | None]:
-    """`validate` accepts the data folder itself, or files/folders inside it."""
+    """`validate` accepts the data folder itself, or files/folders inside it. Paths are taken as
+    written (never resolved through a symbolic link: the loader reports the link itself)."""
     if not paths:
         return DEFAULT_DATA, None
-    if len(paths) == 1 and paths[0].is_dir() and not _inside_data(paths[0]):
-        return paths[0], None
-    files = []
     for p in paths:
-        files += sorted(p.rglob("*.y*ml")) if p.is_dir() else [p]
-    root = _find_root(files[0]) if files else DEFAULT_DATA
+        if not os.path.lexists(p):
+            raise PathError(f"找不到“{p}”：请检查路径拼写（path does not exist）")
+    if len(paths) == 1 and paths[0].is_dir() and not paths[0].is_symlink() and _find_root(paths[0]) is None:
+        if not _looks_like_data(paths[0]):
+            raise PathError(f"“{paths[0]}”不是数据目录：其中没有 agencies/、demands/ 等记录目录（not a data folder）")
+        return paths[0], None
+    roots = {_find_root(p) for p in paths}
+    if None in roots:
+        outside = next(p for p in paths if _find_root(p) is None)
+        raise PathError(f"“{outside}”不在数据目录 data/ 中：只能校验 data/ 下的记录和附件（path outside data/）")
+    if len(roots) > 1:
+        raise PathError("所给路径属于不同的数据目录，请分别校验（paths in several data folders）")
+    root = roots.pop()
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir() and not p.is_symlink():
+            inside = [Path(folder, name) for folder, _, names in os.walk(p) for name in names]
+            if not inside:
+                raise PathError(f"“{p}”中没有任何文件（empty folder）")
+            files += sorted(inside)
+        elif not _checkable(root, p):
+            raise PathError(f"“{p}”不是记录或附件：记录是 data/ 下对应目录中的 .yaml 文件，附件在记录的 files/ 目录中"
+                            "（not a record or attachment）")
+        else:
+            files.append(p)
     return root, files
 
 
-def _inside_data(path: Path) -> bool:
-    return any(parent.name == "data" for parent in path.resolve().parents)
-
-
-def _find_root(path: Path) -> Path:
-    for parent in path.resolve().parents:
+def _find_root(path: Path) -> Path | None:
+    """The data folder holding `path` (the nearest parent named data), lexically."""
+    for parent in Path(os.path.abspath(path)).parents:
         if parent.name == "data":
             return parent
-    return DEFAULT_DATA
+    return None
+
+
+def _looks_like_data(folder: Path) -> bool:
+    tops = {Path(kind.glob).parts[0] for kind in load_kinds().values()}
+    return any((folder / top).is_dir() for top in tops)
+
+
+def _checkable(root: Path, path: Path) -> bool:
+    """A file `validate` has something to say about: a record or misplaced YAML file, an attachment,
+    or an entry that must not be there at all (a link, a FIFO)."""
+    rel = Path(os.path.relpath(os.path.abspath(path), root))
+    if path.is_symlink() or not path.is_file():
+        return True
+    return path.suffix in (".yaml", ".yml") or "files" in rel.parts[:-1]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    root, files = _data_root([Path(p) for p in args.paths])
+    try:
+        root, files = _data_root([Path(p) for p in args.paths])
+    except PathError as exc:
+        print(f"校验未进行：{printable(str(exc))}", file=sys.stderr)
+        return 2
     dataset, problems = validate_tree(root, files)
     for file, items in by_file(problems).items():
         for p in items:
@@ -78,9 +121,9 @@ def _generate(args: argparse.Namespace) -> int:
 # Commands defined in other modules add themselves here: each is `register(subparsers)`.
 def _commands() -> list:
     from ..submit import forms, intake, notices, ownership, prcheck, scaffold
-    from . import report, seal
+    from . import report, seal, sitebuild
     return [notices.register, forms.register, intake.register, ownership.register,
-            prcheck.register, scaffold.register, report.register, seal.register]
+            prcheck.register, scaffold.register, report.register, seal.register, sitebuild.register]
 
 
 COMMANDS: list = _commands()

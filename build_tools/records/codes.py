@@ -7,7 +7,7 @@ import re
 # GB 32100-2015: 31-symbol alphabet (no I, O, Z, S, V) and position weights.
 _CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_CREDIT_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_CREDIT_RE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
 
 
 def credit_check_char(first17: str) -> str:
@@ -18,7 +18,7 @@ def credit_check_char(first17: str) -> str:
 
 def is_credit_code(code: str) -> bool:
     """True when `code` is a well-formed unified social credit code with a valid check character."""
-    return bool(_CREDIT_RE.match(code)) and credit_check_char(code[:17]) == code[17]
+    return isinstance(code, str) and bool(_CREDIT_RE.fullmatch(code)) and credit_check_char(code[:17]) == code[17]
 
 
 # GB 11643-1999 resident ID numbers: ISO 7064 MOD 11-2.
@@ -28,7 +28,7 @@ _ID_CHECK = "10X98765432"
 
 def is_resident_id(number: str) -> bool:
     """True for an 18-character resident ID with a plausible birth date and valid check digit."""
-    if not re.fullmatch(r"\d{17}[\dXx]", number):
+    if not re.fullmatch(r"[0-9]{17}[0-9Xx]", number):
         return False
     try:
         _dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -12,14 +12,13 @@ agree on valid, invalid and randomly mutated records.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from jsonschema import _utils as js_utils
 
-from .schemas import SCHEMA_DIR, format_checker, load_kinds, registry
+from .schemas import SCHEMA_DIR, compile_pattern, format_checker, load_kinds, registry
 
 Check = Callable[[Any], bool]
 
@@ -82,7 +81,7 @@ class _Compiler:
         if key == "const":
             return lambda v: js_utils.equal(v, value)
         if key == "pattern":
-            search = re.compile(value).search
+            search = compile_pattern(value).search  # the same compiled pattern as jsonschema's check
             return lambda v: not isinstance(v, str) or search(v) is not None
         if key == "format":
             if value not in format_checker.checkers:

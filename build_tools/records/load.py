@@ -12,11 +12,13 @@ import marshal
 import multiprocessing
 import os
 import re
+import stat
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import validation as cache_mod
-from . import crossfields, fastcheck, messages, personal
+from . import attachments, crossfields, fastcheck, messages, personal, privacy, textsafe
 from ..cache.validation import Entry, Stored
 from .model import CachedRecord, Dataset, Record
 from .paths import display_path, kind_of, record_id
@@ -34,44 +36,88 @@ def walk(root: Path, kinds: dict[str, Kind]) -> tuple[list[tuple[Kind, Path]], l
 
 
 def scan(root: Path, kinds: dict[str, Kind]) -> tuple[list[tuple[Kind, str]], list[str]]:
-    """`walk` with paths as '/'-joined text relative to `root`.
+    """Record files and stray YAML files under `root` (see `survey`)."""
+    s = survey(root, kinds)
+    return s.found, s.strays
 
-    Kinds are matched once per folder and then by file name only, and no Path is made per file:
-    at 1.6 M files, per-file globbing and Path objects cost more than reading the folders. Folders
-    are visited like os.walk (symbolic links to folders listed, not followed; unreadable ones
-    skipped) but without its extra lstat per folder, in sorted order, so each kind's files come
-    in the order of their path parts."""
+
+# Entries no data folder may hold, whoever wrote them: why each is refused (Chinese, English).
+SYMLINK = ("不允许符号链接：请提交文件本身。链接会把别的目录或构建机器上的文件当作本目录的内容读取和发布",
+           "symbolic link")
+NOT_REGULAR = ("不是普通文件（命名管道、设备或套接字），数据目录中只能有普通文件和文件夹", "not a regular file")
+BAD_NAME = ("文件名含有控制字符或不是 UTF-8 编码，请改名", "file name has control characters or is not UTF-8")
+FILES = "files"  # a record's attachments folder; everything below it is an attachment
+
+
+@dataclass
+class Survey:
+    """What one walk of a data root found (paths as '/'-joined text relative to the root)."""
+    found: list[tuple[Kind, str]] = field(default_factory=list)   # record files, per kind
+    strays: list[str] = field(default_factory=list)               # YAML files matching no kind
+    refused: list[tuple[str, tuple[str, str]]] = field(default_factory=list)  # (path, why) links, FIFOs...
+    attachments: list[str] = field(default_factory=list)          # regular files under a files/ folder
+
+
+def survey(root: Path, kinds: dict[str, Kind]) -> Survey:
+    """Walk `root` once, never following a symbolic link: record files per kind (kinds in order, files
+    sorted), stray YAML files, attachments, and every entry that must not be there at all.
+
+    Every entry is classified by its own type (lstat semantics, from the directory entry): a symbolic
+    link anywhere (to a file or a folder, e.g. `files -> /`) and a FIFO, socket or device are refused
+    and never read, so a link cannot make another folder's or the build machine's files look like this
+    folder's, and a FIFO named *.yaml cannot hang the run. Kinds are matched once per folder and then
+    by file name only, and no Path is made per file: at 1.6 M files, per-file globbing and Path objects
+    cost more than reading the folders. Unreadable folders are skipped; folders come in sorted order,
+    so each kind's files come in the order of their path parts."""
     patterns = [(kind, [re.compile(fnmatch.translate(part)) for part in Path(kind.glob).parts])
                 for kind in kinds.values()]
     found: dict[str, list[str]] = {k: [] for k in kinds}
-    strays: list[str] = []
+    out = Survey()
     stack: list[tuple[str, str, list[str]]] = [(str(root), "", [])]
     while stack:
         folder, rel_dir, parts = stack.pop()
         files, subdirs = [], []
+        prefix = rel_dir + "/" if rel_dir else ""
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
-                    if not entry.is_dir():
-                        files.append(entry.name)
-                    elif not entry.is_symlink():
-                        subdirs.append(entry.name)
+                    name = entry.name
+                    if entry.is_symlink():
+                        out.refused.append((prefix + name, SYMLINK))
+                    elif _bad_name(name):
+                        out.refused.append((prefix + name, BAD_NAME))
+                    elif entry.is_dir(follow_symlinks=False):
+                        subdirs.append(name)
+                    elif entry.is_file(follow_symlinks=False):
+                        files.append(name)
+                    else:
+                        out.refused.append((prefix + name, NOT_REGULAR))
         except OSError:
             continue
-        here = [(kind.name, pats[-1].match) for kind, pats in patterns
-                if len(pats) == len(parts) + 1 and all(p.match(x) for p, x in zip(pats, parts))]
-        prefix = rel_dir + "/" if rel_dir else ""
-        for name in sorted(files):
-            for kind, match in here:
-                if match(name):
-                    found[kind].append(prefix + name)
-                    break
-            else:
-                if name.endswith((".yaml", ".yml")) and (parts[0] if parts else name) not in AUXILIARY:
-                    strays.append(prefix + name)
+        if FILES in parts:
+            out.attachments += [prefix + name for name in sorted(files)]
+        else:
+            here = [(kind.name, pats[-1].match) for kind, pats in patterns
+                    if len(pats) == len(parts) + 1 and all(p.match(x) for p, x in zip(pats, parts))]
+            for name in sorted(files):
+                for kind, match in here:
+                    if match(name):
+                        found[kind].append(prefix + name)
+                        break
+                else:
+                    if name.endswith((".yaml", ".yml")) and (parts[0] if parts else name) not in AUXILIARY:
+                        out.strays.append(prefix + name)
         for name in sorted(subdirs, reverse=True):  # popped in sorted order
             stack.append((f"{folder}/{name}", prefix + name, parts + [name]))
-    return [(kinds[k], rel) for k, rels in found.items() for rel in rels], sorted(strays, key=lambda r: r.split("/"))
+    out.found = [(kinds[k], rel) for k, rels in found.items() for rel in rels]
+    out.strays.sort(key=lambda r: r.split("/"))
+    out.refused.sort(key=lambda r: r[0].split("/"))
+    return out
+
+
+def _bad_name(name: str) -> bool:
+    """A name with control characters (a newline would forge log lines) or undecodable bytes."""
+    return textsafe.unsafe_char(name) is not None or "\n" in name or "\r" in name or "\t" in name
 
 
 def load_file(kind: Kind, path: Path, schema_dir: Path = SCHEMA_DIR,
@@ -81,7 +127,11 @@ def load_file(kind: Kind, path: Path, schema_dir: Path = SCHEMA_DIR,
     shown = display_path(path)
     rid = record_id(kind, path)
     try:
-        raw = path.read_bytes()
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode):
+            why = SYMLINK if stat.S_ISLNK(st.st_mode) else NOT_REGULAR
+            return None, [Problem(shown, 0, "", *why)]
+        raw = _read(str(path), st.st_size, max_bytes)
     except OSError as exc:
         return None, [Problem(shown, 0, "", f"无法读取文件：{exc.strerror}", str(exc))]
     data, found = check_bytes(kind, rid, raw, schema_dir, max_bytes)
@@ -101,7 +151,9 @@ def check_bytes(kind: Kind, rid: str, raw: bytes, schema_dir: Path = SCHEMA_DIR,
     if not isinstance(data, dict):
         return None, [(1, "", "记录应为“字段: 值”形式的一组字段", "top level must be a mapping")]
     fast = fastcheck.checker(kind.name, schema_dir)
-    if fast is not None and fast(data) and data.get("id") in (None, rid) and not _holds_numbers(raw, data):
+    unsafe = textsafe.may_contain_unsafe(raw) and next(textsafe.unsafe_in(data), None) is not None
+    if fast is not None and fast(data) and data.get("id") in (None, rid) and not unsafe \
+            and not _holds_numbers(raw, data):
         return data, []
     parsed = load_bytes(raw, max_bytes)
     rec = Record(kind.name, rid, Path(), parsed.data, parsed.lines)
@@ -114,6 +166,11 @@ def check_bytes(kind: Kind, rid: str, raw: bytes, schema_dir: Path = SCHEMA_DIR,
         where = "所在目录名" if kind.id_from == "parent" else "文件名"
         problems.append((rec.line("/id"), "id", f"编号“{parsed.data.get('id')}”须与{where}“{rec.id}”一致",
                          "id must equal the file/folder name"))
+    if unsafe:
+        for fpath, ch in textsafe.unsafe_in(parsed.data):
+            problems.append((rec.line(messages.pointer(fpath)), messages.field_path(fpath),
+                             f"含有控制字符 {textsafe.codepoint(ch)}（不可见字符，常由复制粘贴带入），请删除后重新提交",
+                             f"control character {textsafe.codepoint(ch)}"))
     return parsed.data, with_personal_numbers(rec, problems)
 
 
@@ -130,25 +187,40 @@ def with_personal_numbers(rec: Record, problems: list) -> list:
         return problems
     fields = {messages.field_path(path) for path, _ in hits}
     kept = [p for p in problems if p[1] not in fields]
-    return kept + [(rec.line(messages.pointer(path)), messages.field_path(path), personal.message(hit), personal.ENGLISH)
+    return kept + [(rec.line(messages.pointer(path)), messages.field_path(path),
+                    *(_link_message(hit) if path and path[-1] in privacy.VERBATIM else
+                      (personal.message(hit), personal.ENGLISH)))
                    for path, hit in hits]
+
+
+def _link_message(hit: personal.Found) -> tuple[str, str]:
+    """A number in a link: sealing cannot help (the link is published as it is, never masked)."""
+    return (f"链接中含有{hit.label}（{personal.mask_of(hit.number)}）：链接按原样公开，不做遮盖，也不能加密。"
+            "请去掉号码；若是附件，请给文件改名并同步修改链接", "personal number in a link")
 
 
 def load(root: Path, schema_dir: Path = SCHEMA_DIR, paths: list[Path] | None = None,
          env: Environment | None = None) -> tuple[Dataset, list[Problem]]:
-    """Load every record under `root` (or only `paths`), returning valid records and all problems.
-    `env` (PLATFORM_CACHE, PLATFORM_JOBS) is read from the environment when not given."""
+    """Load every record under `root` (or only `paths`), returning valid records and all problems:
+    the records' own, and those of every entry of the tree that may not be there (symbolic links,
+    FIFOs, attachments that cannot be published). `env` (PLATFORM_CACHE, PLATFORM_JOBS) is read from
+    the environment when not given."""
+    given = Path(os.path.abspath(root))
     root = root.resolve()
     kinds = load_kinds(schema_dir)
-    strays: list[str] = []
+    if os.path.islink(given):
+        return Dataset(root, {k: [] for k in kinds}), [Problem(display_path(given), 0, "", *SYMLINK)]
+    found: list[tuple[Kind, str]] = []
+    s = Survey()
     if paths is None:
-        found, strays = scan(root, kinds)
+        s = survey(root, kinds)
+        found = s.found
     else:
-        found = []
-        for p in paths:
-            k = kind_of(p.resolve(), root, kinds)
-            if k is not None:
-                found.append((k, p.resolve().relative_to(root).as_posix()))
+        for p in paths:  # lexically inside the root: resolving would follow a link to its target
+            rel = Path(os.path.relpath(os.path.abspath(p), given))
+            k = kind_of(root / rel, root, kinds) if rel.parts and rel.parts[0] != ".." else None
+            if k is not None and attachments.symlink_in_path(root, rel.as_posix()) is None:
+                found.append((k, rel.as_posix()))
     with gc_paused():
         targets = _targets(root, found)
         dataset = Dataset(root, {k: [] for k in kinds})
@@ -162,8 +234,21 @@ def load(root: Path, schema_dir: Path = SCHEMA_DIR, paths: list[Path] | None = N
                 rec = CachedRecord(kind.name, rid, None, None if encoded else data, blob=data if encoded else None,
                                    facts=facts, folder=folder, name=name)
                 (dataset.rejected.setdefault(kind.name, []) if found_problems else dataset.records[kind.name]).append(rec)
-    problems += stray_problems([root / rel for rel in strays])
+    problems += stray_problems([root / rel for rel in s.strays])
+    problems += [Problem(display_path(root / rel), 0, "", *why) for rel, why in s.refused]
+    problems += attachment_problems(root, s.attachments)
     return dataset, problems
+
+
+def attachment_problems(root: Path, rels: list[str]) -> list[Problem]:
+    """Every file in a files/ folder must be publishable (attachments.py), linked or not: the tree
+    holds nothing the site must not serve."""
+    out = []
+    for rel in rels:
+        why = attachments.refusal(root / rel)
+        if why is not None:
+            out.append(Problem(display_path(root / rel), 0, "", why.message, why.english))
+    return out
 
 
 # What the bulk loader works on: (kind, record id, folder, file name, path relative to the root)
@@ -241,7 +326,13 @@ def _check_files(chunk: list[Job]) -> list[tuple[bytes, bytes, Stored | None]]:
     out: list[tuple[bytes, bytes, Stored | None]] = []
     for kind, rid, path, sig in chunk:
         try:
-            sig = sig or signature(os.stat(path))
+            if not sig:
+                st = os.lstat(path)  # the walk saw a regular file; it may have been swapped since
+                if not stat.S_ISREG(st.st_mode):
+                    why = SYMLINK if stat.S_ISLNK(st.st_mode) else NOT_REGULAR
+                    out.append((b"", b"", ([(0, "", *why)], None, None)))
+                    continue
+                sig = signature(st)
             raw = _read(path, SIGNATURE.unpack(sig)[1])
         except OSError as exc:
             out.append((b"", b"", ([(0, "", f"无法读取文件：{exc.strerror}", str(exc))], None, None)))
@@ -251,18 +342,21 @@ def _check_files(chunk: list[Job]) -> list[tuple[bytes, bytes, Stored | None]]:
     return out
 
 
-def _read(path: str, size: int) -> bytes:
+def _read(path: str, size: int, limit: int = MAX_BYTES) -> bytes:
     """A file's bytes in three system calls, sized by the stat just taken (open() added a file
     object, an fstat and a second read: 40 % of reading at 1.6 M files). A file that grew since
-    the stat is read to its end."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    the stat is read to its end, but never past the size limit (the parser refuses it anyway).
+    Never follows a symbolic link and never blocks: a file swapped for a link or a FIFO after the
+    walk fails to open or reads as empty instead of hanging the run."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
-        data = os.read(fd, size + 1)
+        data = os.read(fd, min(size, limit) + 1)
         if len(data) <= size:
             return data
-        parts = [data]
-        while chunk := os.read(fd, 1 << 20):
+        parts, total = [data], len(data)
+        while total <= limit and (chunk := os.read(fd, 1 << 20)):
             parts.append(chunk)
+            total += len(chunk)
         return b"".join(parts)
     finally:
         os.close(fd)

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .schemas import SCHEMA_DIR, Kind, registry
+from .schemas import SCHEMA_DIR, Kind, compile_pattern, registry
 
 
 def display_path(path: Path) -> str:
@@ -57,7 +57,7 @@ def record_path(kind: Kind, record: dict, root: Path, kinds: dict[str, Kind]) ->
 
 @lru_cache(maxsize=4)
 def _id_pattern(schema_dir: Path) -> re.Pattern[str]:
-    return re.compile(registry(schema_dir).resolver().lookup("common.schema.json#/$defs/id").contents["pattern"])
+    return compile_pattern(registry(schema_dir).resolver().lookup("common.schema.json#/$defs/id").contents["pattern"])
 
 
 def is_id(value: object, schema_dir: Path = SCHEMA_DIR) -> bool:

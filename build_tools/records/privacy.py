@@ -1,34 +1,46 @@
 """Mask personal numbers before anything is rendered.
 
-Contacts are people: their mobile numbers and resident ID numbers must not be
-published in full, wherever they appear (contact fields or free text). Office
-landlines and credit codes are business information and stay visible.
+Contacts are people: their mobile numbers and resident ID numbers must not be published in full,
+wherever they appear (contact fields or free text) and however they are written. Records carry such
+numbers only sealed (personal.py: validation refuses raw ones), and a sealed number shows as its
+masked part; a raw number that reached the renderers anyway (an old cache, a tool that skipped
+validation) is masked here with the same detector validation uses (personal.find: full-width digits,
+separators of any kind, +86 / 0086 / 86, grouped and 15-digit IDs), so there is one definition of
+"a personal number" in the code. Office landlines and credit codes are business information and stay.
+
+Link fields (`VERBATIM`) are never rewritten: a masked URL points nowhere, and validation refuses a
+personal number in a link or an attachment's file name instead.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from .codes import is_resident_id
-from .personal import show_masked
+from .personal import find, mask_of, show_masked
 
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
-_ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
+# Fields copied verbatim: links and credit codes. tests/test_hostile.py checks this against the schemas
+# (every safe-url / safe-link / credit-code field).
+VERBATIM = frozenset({"url", "website", "credit_code"})
 
 
 def mask_text(text: str) -> str:
     text = show_masked(text)  # a sealed number (sealed:v1:138****5678:…) shows as its masked part
-    text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    return _ID18.sub(lambda m: f"{m.group(1)}********{m.group(3)[-4:]}" if is_resident_id(m.group(0)) else m.group(0),
-                     text)
+    hits = find(text)
+    if not hits:
+        return text
+    parts, pos = [], 0
+    for hit in hits:
+        parts += [text[pos:hit.start], mask_of(hit.number)]
+        pos = hit.end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
-def mask(value: Any) -> Any:
-    """Deep copy of a record's data with every string masked."""
+def mask(value: Any, key: str | None = None) -> Any:
+    """Deep copy of a record's data with every string masked, except the VERBATIM fields."""
     if isinstance(value, str):
-        return mask_text(value)
+        return value if key in VERBATIM else mask_text(value)
     if isinstance(value, dict):
-        return {k: mask(v) for k, v in value.items()}
+        return {k: mask(v, k) for k, v in value.items()}
     if isinstance(value, list):
-        return [mask(v) for v in value]
+        return [mask(v, key) for v in value]
     return value

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .textsafe import printable
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -13,16 +15,18 @@ class Problem:
     english: str = ""   # optional English gloss for maintainers
 
     def __str__(self) -> str:
+        """One line; record text quoted in a message (a field name, a value) cannot reach the terminal
+        or the CI log as control characters."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         field = f" 字段 {self.field}：" if self.field else " "
         gloss = f" ({self.english})" if self.english else ""
-        return f"{where}:{field}{self.message}{gloss}"
+        return printable(f"{where}:{field}{self.message}{gloss}")
 
 
 def github_annotation(p: Problem) -> str:
     """A GitHub Actions workflow command: shown on the PR's changed line."""
     def esc(value: str, prop: bool = False) -> str:
-        value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        value = printable(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return value.replace(":", "%3A").replace(",", "%2C") if prop else value
     where = f"file={esc(p.file, True)}" + (f",line={p.line}" if p.line else "")
     title = f",title={esc('字段 ' + p.field, True)}" if p.field else ""

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jsonschema
+from jsonschema import ValidationError
 from referencing import Registry, Resource
 
 from .codes import is_credit_code
@@ -78,6 +79,52 @@ def registry(schema_dir: Path = SCHEMA_DIR) -> Registry:
     return Registry().with_resources(resources)
 
 
+# --- patterns with JSON Schema's (ECMA-262) meaning ------------------------
+def _ecma_to_python(pattern: str) -> str:
+    """`$` outside a character class becomes `\\Z`: in Python `$` also matches before a final newline,
+    so "^[a-z0-9-]+$" accepted "dm-0006\\n". With re.ASCII, `\\d` and `\\w` are ASCII as in ECMA-262
+    (Python's `\\d` accepted full-width digits)."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "]":  # "[]..." : a literal ] first in the class
+                out.append("[]")
+                i += 2
+                continue
+        elif c == "$":
+            c = r"\Z"
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=None)
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """A schema `pattern` compiled with its JSON Schema meaning; every check of a pattern uses this."""
+    return re.compile(_ecma_to_python(pattern), re.ASCII)
+
+
+def matches(pattern: str, value: str) -> bool:
+    return compile_pattern(pattern).search(value) is not None
+
+
+def _strict_pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# The validator every record check uses: Draft 2020-12 with patterns as JSON Schema means them.
+StrictValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _strict_pattern})
+
+
 # --- custom formats -------------------------------------------------------
 format_checker = jsonschema.Draft202012Validator.FORMAT_CHECKER.__class__()
 for _name, _func in jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers.items():
@@ -97,14 +144,14 @@ def is_safe_url(value: str) -> bool:
     return parts.scheme in ("https", "http") and bool(parts.netloc)
 
 
-_REL = re.compile(r"^files/[A-Za-z0-9_\-./\u4e00-\u9fa5]+$")
+_REL = re.compile(r"files/[A-Za-z0-9_\-./\u4e00-\u9fa5]+")
 
 
 def is_safe_link(value: str) -> bool:
     """A safe URL, or a relative path inside the record's files/ folder (no traversal)."""
     if is_safe_url(value):
         return True
-    return bool(_REL.match(value)) and ".." not in value.split("/") and "//" not in value
+    return bool(_REL.fullmatch(value)) and ".." not in value.split("/") and "//" not in value
 
 
 @format_checker.checks("safe-url")
@@ -120,7 +167,7 @@ def _safe_link(value: object) -> bool:
 @lru_cache(maxsize=32)
 def validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> jsonschema.Draft202012Validator:
     k = load_kinds(schema_dir)[kind]
-    return jsonschema.Draft202012Validator(k.schema, registry=registry(schema_dir), format_checker=format_checker)
+    return StrictValidator(k.schema, registry=registry(schema_dir), format_checker=format_checker)
 
 
 @lru_cache(maxsize=None)

@@ -6,12 +6,14 @@ the record's place in the tree. All functions return problems, never raise.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import stat
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import crossfields, messages
+from . import attachments, crossfields, messages
 from .crossfields import Facts
 from .load import gc_paused, load
 from .paths import display_path
@@ -159,6 +161,25 @@ def reviews_match_projects(dataset: Dataset) -> list[Problem]:
     return out
 
 
+def unique_credit_codes(dataset: Dataset) -> list[Problem]:
+    """One agency, one folder: a second folder with an agency's credit code is a clone (it would collect
+    reviews and scores under the real agency's name). Each copy is reported, naming the others."""
+    out = []
+    by_code: dict[str, list[Record]] = defaultdict(list)
+    for rec in dataset.of("agency"):
+        code = rec.data.get("credit_code")
+        if isinstance(code, str):
+            by_code[code].append(rec)
+    for code, recs in by_code.items():
+        if len(recs) < 2:
+            continue
+        for rec in recs:
+            others = "、".join(display_path(o.path) for o in recs if o is not rec)
+            out.append(_problem(rec, "/credit_code", f"统一社会信用代码“{code}”已由 {others} 登记：同一机构只能有一个目录，"
+                                                     "请修改原有记录，不要另建目录", "credit code registered twice"))
+    return out
+
+
 def budget_ranges(dataset: Dataset) -> list[Problem]:
     """A demand's budget range must not go backwards (JSON Schema cannot compare two fields)."""
     out = []
@@ -172,21 +193,30 @@ def budget_ranges(dataset: Dataset) -> list[Problem]:
 
 
 def local_files(dataset: Dataset) -> list[Problem]:
-    """Relative links (files/...) must point at a file committed next to the record."""
+    """Relative links (files/...) must point at a regular file committed next to the record, reached
+    without any symbolic link (each path component lstat-checked: a link would publish whatever it
+    points at). What the file may contain is checked on the file itself (load.attachment_problems)."""
     out = []
     for rec in dataset:
         for ptr, value in _links(rec.data, ""):
             if not value.startswith("files/") or not is_safe_link(value):
                 continue  # unsafe links (.., NUL, …) are reported by the schema check
-            target = rec.path.parent / value
-            if not target.is_file():
-                out.append(_problem(rec, ptr, f"链接的文件“{value}”不存在，请把文件一并提交到 {display_path(rec.path.parent / 'files')}",
+            folder = rec.path.parent
+            link = attachments.symlink_in_path(folder, value)
+            if link is not None:
+                out.append(_problem(rec, ptr, f"链接的文件“{value}”经过符号链接或不是普通文件（{link}），请提交文件本身",
+                                    "linked file is reached through a symbolic link"))
+            elif not _regular_file(folder / value):
+                out.append(_problem(rec, ptr, f"链接的文件“{value}”不存在，请把文件一并提交到 {display_path(folder / 'files')}",
                                     "linked file is missing"))
-            elif not target.resolve().is_relative_to((rec.path.parent / "files").resolve()):
-                # a symbolic link out of files/ would copy any file of the build machine onto the site
-                out.append(_problem(rec, ptr, f"链接的文件“{value}”指向 files/ 目录之外（符号链接），请提交文件本身",
-                                    "linked file resolves outside files/"))
     return out
+
+
+def _regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _links(node: Any, ptr: str, out: list | None = None) -> list[tuple[str, str]]:
@@ -208,7 +238,7 @@ def _links(node: Any, ptr: str, out: list | None = None) -> list[tuple[str, str]
 # Checks that tolerate any value types also run on schema-rejected records as they are; the others
 # see rejected records without their faulty fields, so one run still reports as much as possible.
 ROBUST_CHECKS = (local_files, unique_ids, references)
-TYPED_CHECKS = (date_order, inverse_links, folder_ownership, reviews_match_projects, budget_ranges)
+TYPED_CHECKS = (date_order, inverse_links, folder_ownership, reviews_match_projects, budget_ranges, unique_credit_codes)
 
 
 def cross_check(dataset: Dataset, problems: list[Problem] = (), env: Environment | None = None) -> list[Problem]:
@@ -269,8 +299,9 @@ def validate_tree(root: Path, paths: list[Path] | None = None,
     dataset, problems = load(root, env=env)
     with gc_paused():
         problems += cross_check(dataset, problems, env)
-    if paths is not None:
-        chosen = {display_path(p.resolve()) for p in paths}
+    if paths is not None:  # as the loader names them: under the resolved root, without following links
+        given, resolved = os.path.abspath(root), root.resolve()
+        chosen = {display_path(resolved / os.path.relpath(os.path.abspath(p), given)) for p in paths}
         problems = [p for p in problems if p.file in chosen]
     return dataset, sorted(set(problems))
 

@@ -1,9 +1,13 @@
-"""Atom 1.0 feeds (RFC 4287). Built with ElementTree, so every record text is escaped as XML."""
+"""Atom 1.0 feeds (RFC 4287). Built with ElementTree, so every record text is escaped as XML; characters
+XML 1.0 cannot carry at all (control characters: ElementTree would write them and make the whole feed
+unreadable) are dropped here, whatever validation let through."""
 from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+
+from ..records.textsafe import xml_text
 
 NS = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", NS)
@@ -26,9 +30,9 @@ def timestamp(day: dt.date) -> str:
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, f"{{{NS}}}{tag}", attrs)
+    el = ET.SubElement(parent, f"{{{NS}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 

@@ -75,22 +75,15 @@ def fields(kind: str) -> list[Field]:
     return out
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(text: str) -> str:
-    """Record text must not become a spreadsheet formula when the CSV is opened in Excel (CSV injection)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _cell(value: Any) -> Any:
+    """Flattened for a table; csv_bytes makes every text cell inert (no formulas)."""
     if isinstance(value, list):
         if value and isinstance(value[0], dict):
-            return _inert("；".join(" ".join(str(v) for v in item.values()) for item in value))
-        return _inert("、".join(str(v) for v in value))
+            return "；".join(" ".join(str(v) for v in item.values()) for item in value)
+        return "、".join(str(v) for v in value)
     if isinstance(value, bool):
         return "是" if value else "否"
-    return _inert(value) if isinstance(value, str) else value
+    return value
 
 
 def flat_row(data: dict[str, Any], columns: list[Field]) -> dict[str, Any]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
+from ..records import attachments
 from ..records.model import Dataset, Record
+from ..records.paths import display_path
+from ..records.problems import InvalidData, Problem
 from .output import Output
 from .links import url
 
@@ -37,7 +40,11 @@ def resolve(dataset: Dataset, kind: str, ids: Iterable[str]) -> list[Record]:
 
 
 def local_files(record: Record, urls: Iterable[str], folder: str) -> Iterable[Output]:
-    """Copy files/... next to the record's page so relative links resolve (validation checked they exist)."""
+    """Copy files/... next to the record's page so relative links resolve. Only through
+    attachments.read_linked: a file it refuses stops the build (fail closed), it is never copied."""
     for link in urls:
         if link.startswith("files/"):
-            yield Output(f"{folder}/{link}", (record.path.parent / link).read_bytes())
+            content = attachments.read_linked(record.path.parent, link)
+            if isinstance(content, attachments.Refusal):
+                raise InvalidData([Problem(display_path(record.path.parent / link), 0, "", content.message, content.english)])
+            yield Output(f"{folder}/{link}", content)

@@ -38,7 +38,7 @@ from ..records import messages
 from ..records.paths import display_path
 from ..records.problems import Problem, github_annotation
 from ..records.safeyaml import YamlError, load_bytes
-from ..records.schemas import SCHEMA_DIR, format_checker, registry
+from ..records.schemas import SCHEMA_DIR, StrictValidator, format_checker, registry
 
 OWNERS_FILE = "owners.yaml"
 ENTERPRISE_REVIEWS = ("reviews", "enterprise")
@@ -91,7 +91,7 @@ def parse_owners(raw: bytes, shown: str, agency_exists: Callable[[str], bool],
         return None, [Problem(shown, exc.line, "", exc.message, exc.english)]
     reg = registry(schema_dir)
     schema = reg.resolver().lookup("owners.schema.json").contents
-    checker = jsonschema.Draft202012Validator(schema, registry=reg, format_checker=format_checker)
+    checker = StrictValidator(schema, registry=reg, format_checker=format_checker)
     problems = []
     for error in checker.iter_errors(parsed.data):
         fpath, zh, en = messages.explain(error, schema, reg)
