@@ -103,9 +103,9 @@ def test_type_publisher_keyword_and_sorting(base, page):
     assert shown(page) == ["d08", "d04", "d01"]
     page.select_option("select[name=pub]", "松江示例街道办事处")
     assert shown(page) == ["d04"]
-    page.goto(base + "demands/?q=泰达 危废")
+    page.goto(base + "demands/?kw=泰达 危废")
     assert shown(page) == ["d09"]
-    page.goto(base + "demands/?q=FX-2026-005")  # notice numbers are searchable
+    page.goto(base + "demands/?kw=FX-2026-005")  # notice numbers are searchable
     assert shown(page) == ["d05"]
     page.goto(base + "demands/?sort=budget")
     assert shown(page) == ["d05", "d02", "d09", "d04", "d06", "d01", "d08"]  # by upper bound; none last
@@ -186,3 +186,14 @@ def test_atom_feed_is_valid_newest_first_and_linked(site, base, page):
 def test_hall_is_in_nav_and_record_pages_are_not(site):
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "需求大厅" in home and "demands/d01" not in home
+
+
+def test_old_q_links_filter_the_hall_without_opening_the_site_search(base, page):
+    """?q= is the theme's site-search parameter: old links are renamed to ?kw= before the theme sees them."""
+    page.goto(base + "demands/?q=泰达 危废")
+    assert shown(page) == ["d09"]
+    assert page.input_value("input[name=kw]") == "泰达 危废"
+    page.wait_for_timeout(500)  # the theme would open its overlay once its search index is loaded
+    assert not page.locator("#__search").is_checked()
+    assert "kw=" in page.url and "q=" not in page.url.replace("kw=", "")
+    assert page.js_errors == []

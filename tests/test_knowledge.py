@@ -26,7 +26,8 @@ def index():
 def test_fixture_is_valid():
     dataset, problems = validate_tree(KNOWLEDGE)
     assert problems == []
-    assert {k: len(v) for k, v in dataset.records.items() if v} == {"policy": 7, "faq": 10, "course": 3, "expert": 2}
+    assert {k: len(v) for k, v in dataset.records.items() if v} == {
+        "policy": 7, "faq": 10, "course": 3, "expert": 2, "procedure": 1, "event": 2}
 
 
 def test_synonyms_become_canonical_longest_form_first():
@@ -38,19 +39,41 @@ def test_synonyms_become_canonical_longest_form_first():
     assert rt.normalise("ＶＯＣｓ治理", FORMS) == "挥发性有机物治理"       # full-width, upper case folded
 
 
-def test_forward_maximum_matching_and_runs():
+def test_forward_maximum_matching_stop_words_split_bigram_pieces():
     vocab = {"危险废物", "危险", "废物", "贮存", "要求"}
-    assert rt.forward_max_match("危险废物贮存间要求", vocab, 4, {"水"}) == ["危险废物", "贮存", "要求"]
-    assert rt.forward_max_match("废水排放", vocab, 4, {"水"}) == ["水"]
+    assert rt.segment("危险废物贮存间要求", vocab, set(), 4, {"水"}) == (["危险废物", "贮存", "要求"], ["危险废物贮存间要求"])
+    assert rt.segment("废水排放", vocab, set(), 4, {"水"}) == (["水"], ["废水排放"])
+    # stop words (spoken Chinese too) are dropped and cut the text: no bigram spans 请问 or 怎么
+    assert rt.segment("请问危险废物怎么贮存", vocab, {"请问", "怎么"}, 4, set()) == (["危险废物", "贮存"], ["危险废物", "贮存"])
     assert rt.sub_words("危险废物", vocab) == ["危险", "废物"]
     assert rt.runs("gb 3095-2012 环境空气hj2.2") == ["gb", "3095", "2012", "环境空气", "hj", "2.2"]
     assert rt.bigrams("空气质量") == ["#空气", "#气质", "#质量"]
 
 
 def test_query_terms_words_then_bigrams(index):
+    cfg = load_qa()
     terms = dict(rt.query_terms("排污证过期了怎么延续", index))
-    assert [t for t, w in terms.items() if w == 1.0] == ["排污许可证", "排污", "许可", "许可证", "到期", "延续"]
-    assert terms["#延续"] == load_qa()["bigram_weight"] and "怎么" not in terms
+    assert list(terms)[:6] == ["排污许可证", "排污", "许可", "许可证", "到期", "延续"]
+    # procedural words shared with every office weigh less; bigrams are a weaker fallback
+    assert terms["排污许可证"] == 1.0 and terms["延续"] == cfg["generic_weight"]
+    assert terms["#排污"] == cfg["bigram_weight"] and terms["#延续"] == cfg["bigram_weight"] * cfg["generic_weight"]
+    assert "怎么" not in terms and "#怎么" not in terms and "#了怎" not in terms
+
+
+def test_typos_are_repaired_by_sound_before_synonyms(index):
+    prep = rt.prepare(index)
+    assert rt.query_text("危费暂存", prep) == "危险废物贮存"          # 危费 sounds like 危废 -> 危险废物
+    assert rt.query_text("排污许可症过期", prep) == "排污许可证到期"    # the longer homophone wins over 排污许可
+    assert rt.query_text("厂界燥声", prep) == "厂界噪声"
+    assert rt.query_text("危废仓库", prep) == "危险废物仓库"          # correct text is left alone
+    assert rt.sound_key("噪声", prep.sounds) == rt.sound_key("燥声", prep.sounds) == "zao sheng"
+
+
+def test_outside_matters_need_an_answer_that_names_them(index):
+    prep = rt.prepare(index)
+    assert rt.outside_matters("安全生产许可证到期怎么延续", prep) == ["安全生产许"]
+    assert rt.answers("安全生产许可证到期怎么延续", index) == []
+    assert rt.answers("排污许可证到期怎么延续", index)[0].id == "faq-permit-renew"
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -66,13 +89,15 @@ def test_paraphrases_find_their_answer_first(index, question, expected):
 
 
 def test_category_filter_and_honest_no_answer(index):
-    assert [h.id for h in rt.answers("标准", index)] == [
-        "faq-noise-boundary", "faq-hw-storage", "faq-wastewater-sewer", "faq-vocs"]
-    assert [h.id for h in rt.answers("标准", index, "气")] == ["faq-vocs", "faq-air-grade"]
+    assert [h.id for h in rt.answers("排放标准", index)] == ["faq-noise-boundary", "faq-vocs", "faq-wastewater-sewer"]
+    assert [h.id for h in rt.answers("标准 排放 空气", index)] == ["faq-air-grade", "faq-noise-boundary", "faq-vocs"]
+    assert [h.id for h in rt.answers("标准 排放 空气", index, "气")] == ["faq-air-grade", "faq-vocs"]
     assert rt.answers("今天股市行情怎么样", index) == []
     assert rt.answers("危废暂存间要满足什么要求", index, "声") == []
-    hits = rt.score_all("标准", index)
-    assert all(0 < h.norm < 1 for h in hits) and hits == sorted(hits, key=lambda h: (-h.score, h.id))
+    # a procedural word alone ties the question to no matter: ranked, but nothing is shown
+    assert rt.score_all("标准", index) and rt.answers("标准", index) == []
+    hits = rt.score_all("危废暂存间要满足什么要求", index)
+    assert all(0 < h.norm <= 1 for h in hits) and hits == sorted(hits, key=lambda h: (-h.score, h.id))
 
 
 def test_policy_search_key_accepts_loose_standard_numbers():
@@ -119,3 +144,17 @@ def test_iframe_video_must_be_https(tmp_path):
     _edit(data / "courses/c-permit.yaml", video={"type": "iframe", "url": "http://player.example.com/embed/permit"})
     _, problems = validate_tree(data)
     assert {p.field for p in problems} == {"video.url"} and any("https://" in p.message for p in problems)
+
+
+def test_region_filter_keeps_national_answers_and_those_of_the_chosen_region(index):
+    zone = [["上海市", "上海市", "青浦区"], ["江苏省", "苏州市", "吴江区"], ["浙江省", "嘉兴市", "嘉善县"]]
+    assert next(d for d in index["docs"] if d["id"] == "faq-yrd-cross")["regions"] == zone
+    assert rt.in_region(zone, ("江苏省", "苏州市", "吴江区")) and rt.in_region(zone, ("江苏省", "", ""))
+    assert not rt.in_region(zone, ("江苏省", "南京市", "")) and not rt.in_region(zone, ("天津市", "", ""))
+    assert rt.in_region([], ("天津市", "天津市", "滨海新区"))          # no regions: applies everywhere
+    assert rt.in_region([["江苏省", "", ""]], ("江苏省", "苏州市", "吴江区"))  # province-wide answer
+    q = "示范区的项目环评去哪里审批"
+    assert [h.id for h in rt.answers(q, index)] == ["faq-yrd-cross"]
+    assert [h.id for h in rt.answers(q, index, region=("江苏省", "苏州市", "吴江区"))] == ["faq-yrd-cross"]
+    assert rt.answers(q, index, region=("天津市", "", "")) == []
+    assert [h.id for h in rt.answers("危废暂存间要满足什么要求", index, region=("天津市", "", ""))][0] == "faq-hw-storage"

@@ -18,6 +18,7 @@ Step = Callable[[Dataset, BuildContext], Any]
 # Register steps here, in dependency order (a step may read earlier results from ctx.computed).
 STEPS: list[tuple[str, Step]] = [
     ("qa_index", qa_index.step),
+    ("qa_more", qa_index.more_step),   # 办事流程 and 生态环境活动, found by the assistant too
     ("demands", demands.demand_facts),
     ("scores", scoring.compute),
     ("stats", stats.compute),   # annual statistics for every year with data (report, charts)

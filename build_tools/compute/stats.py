@@ -17,7 +17,7 @@ from ..context import BuildContext
 from ..records.model import Dataset, views
 from ..records.schemas import enum_values
 from ..settings import DEFAULT_REGIONS
-from .usage import ACTIONS, PORTALS, UsageInput, collect
+from .usage import ACTIONS, PORTALS, UsageInput, collect, question_key
 from .years import year_span
 
 OTHER = "其他"
@@ -43,6 +43,9 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("端口划分", "来自管理部门办公网段（mkdocs.yml 中 usage.admin_networks）的访问计为管理端；"
                  "从代码仓库的合并请求页面（usage.agency_referrers）进入的访问计为机构端；其余计为企业端。"
                  "git 历史中机构目录下的改动计为机构端，企业评价与需求计为企业端，管理评价、政策、课程、问答和专家计为管理端。"),
+    ("智能问答反馈", "智能问答页面每次提问后向网站请求一个静态文件（qa/feedback.gif），访问日志据此计数：找到答案的只计次数、"
+                   "不记录问题；未找到答案的和用户点击“没有帮助”的记录问题文字（发送前及统计时均删除电话、证件号等 6 位以上数字和邮箱）。"
+                   "答复比例 = 找到答案次数 ÷ 提问次数；宽窄、大小写、空格和句末标点不同的问题合并计数。这些请求不计入平台操作次数。"),
 )
 
 
@@ -91,6 +94,47 @@ class UsageYear:
 
 
 @dataclass
+class QaFeedback:
+    """智能问答反馈 of one year, from the qa/feedback.gif requests in the access logs."""
+    by_month: pd.DataFrame                # month (1..12) x [asked, answered, none, unhelpful]
+    unanswered: list[tuple[str, int]]     # (question as most often written, times asked), most asked first
+    unhelpful: list[tuple[str, str, int]]  # (question, FAQ id judged unhelpful, times)
+
+    @property
+    def asked(self) -> int:
+        return int(self.by_month["asked"].sum())
+
+    @property
+    def answered(self) -> int:
+        return int(self.by_month["answered"].sum())
+
+
+def _most_asked(rows: pd.DataFrame, by: list[str], top: int) -> list[tuple]:
+    """Group rows by question_key (+ `by`), most frequent first; each group shown as its most frequent form."""
+    if rows.empty:
+        return []
+    rows = rows.assign(key=rows["question"].map(question_key))
+    out = []
+    for key, group in rows.groupby(["key", *by], sort=False):
+        forms = group.groupby("question")["count"].sum().sort_values(ascending=False, kind="stable")
+        out.append((str(forms.index[0]), *key[1:], int(group["count"].sum())))
+    out.sort(key=lambda t: (-t[-1], question_key(t[0])))
+    return out[:top]
+
+
+def qa_feedback(usage: UsageInput, year: int, top: int = 20) -> QaFeedback | None:
+    rows = usage.feedback_for_year(year)
+    if rows.empty:
+        return None
+    counts = rows.assign(month=rows["date"].dt.month).pivot_table(
+        index="month", columns="kind", values="count", aggfunc="sum", fill_value=0)
+    grid = counts.reindex(index=list(MONTHS), columns=["answered", "none", "unhelpful"], fill_value=0).astype("int64")
+    grid.insert(0, "asked", grid["answered"] + grid["none"])
+    return QaFeedback(grid, _most_asked(rows[rows["kind"] == "none"], [], top),
+                      _most_asked(rows[rows["kind"] == "unhelpful"], ["faq"], top))
+
+
+@dataclass
 class YearStats:
     year: int
     agencies_total: int
@@ -108,6 +152,7 @@ class YearStats:
     project_types: list[Share]
     disclosed_by_year: dict[int, int]
     usage: UsageYear | None = None
+    qa: QaFeedback | None = None
     as_of: dt.date | None = None    # Dec 31, or the build date while the year is not over
     previous: "YearStats | None" = field(default=None, repr=False)
 
@@ -227,6 +272,7 @@ def year_stats(agencies: pd.DataFrame, projects: pd.DataFrame, year: int,
         project_types=shares(recent["type"].value_counts(), len(recent), type_order),
         disclosed_by_year={int(y): int(n) for y, n in sorted(disclosed.items())},
         usage=usage_year(usage, year) if usage is not None else None,
+        qa=qa_feedback(usage, year) if usage is not None else None,
         as_of=as_of,
     )
     if with_previous:
@@ -341,6 +387,25 @@ def tables(s: YearStats) -> list[Table]:
             Table("usage_actions", f"{s.year}年平台各操作行为次数", _grid(u.by_action, "操作行为")),
             Table("usage_months", f"{s.year}年各月平台操作次数",
                   _grid(u.by_month.rename(index=lambda m: f"{m}月"), "月份")),
+        ]
+    if s.qa is not None:
+        q = s.qa
+        months = q.by_month[q.by_month["asked"] + q.by_month["unhelpful"] > 0]
+        out += [
+            Table("qa_months", f"{s.year}年智能问答各月提问与答复情况", pd.DataFrame({
+                "月份": [f"{m}月" for m in months.index],
+                "提问次数": months["asked"].to_numpy(),
+                "找到答案": months["answered"].to_numpy(),
+                "未找到答案": months["none"].to_numpy(),
+                "答复比例（%）": pd.array([percent(int(a), int(n)) for a, n in zip(months["answered"], months["asked"])],
+                                       dtype="Int64"),
+                "点击“没有帮助”": months["unhelpful"].to_numpy(),
+            })),
+            Table("qa_unanswered", f"{s.year}年智能问答未找到答案的问题（按提问次数）", pd.DataFrame({
+                "问题": [t[0] for t in q.unanswered], "提问次数": [t[1] for t in q.unanswered]})),
+            Table("qa_unhelpful", f"{s.year}年智能问答被标为“没有帮助”的答案", pd.DataFrame({
+                "问题": [t[0] for t in q.unhelpful], "答案编号": [t[1] for t in q.unhelpful],
+                "次数": [t[2] for t in q.unhelpful]})),
         ]
     return out
 

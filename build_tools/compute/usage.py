@@ -12,6 +12,12 @@ inputs/, so that this module only computes):
 
 Every event is a row (date, portal, module, action, count, source); the annual report aggregates them.
 Missing input is kept distinct from zero: `UsageInput` records which sources were available.
+
+(c) 智能问答 feedback travels the same way: the Q&A page requests the static file qa/feedback.gif with
+    `r=answered` (no question: only counted), `r=none&q=…` (no answer shown) or `r=unhelpful&q=…&id=…`
+    (没有帮助 clicked) in its query string. These requests are not page views; they are read into
+    `UsageInput.feedback` (date, kind, question, faq, count). The page removes personal numbers from the
+    question before sending it; `scrub` removes them again here, since a log line can be written by anyone.
 """
 from __future__ import annotations
 
@@ -19,10 +25,12 @@ import csv
 import datetime as dt
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+from urllib.parse import parse_qs
 
 import pandas as pd
 
@@ -47,6 +55,8 @@ MODULES_BY_PATH: tuple[tuple[str, str, str], ...] = (
     (r"^courses/", "管理端", "绿色课堂"),
     (r"^faq/", "管理端", "智能问答"),
     (r"^experts/", "管理端", "专家库"),
+    (r"^procedures/", "管理端", "办事流程"),
+    (r"^events/", "管理端", "生态环境活动"),
 )
 GIT_ACTIONS = {"A": "新增", "M": "编辑", "D": "删除"}
 
@@ -104,6 +114,8 @@ MODULES_BY_URL: tuple[tuple[str, str], ...] = (
     (r"^courses/", "绿色课堂"),
     (r"^qa/", "智能问答"),
     (r"^experts/", "专家库"),
+    (r"^procedures/", "办事流程"),
+    (r"^events/", "生态环境活动"),
     (r"^report/", "年度报告"),
     (r"^opendata/", "开放数据"),
     (r"^about/", "关于平台"),
@@ -235,13 +247,103 @@ def parse_csv(text: str, rule: PortalRule) -> Iterator[dict[str, Any]]:
 
 
 def log_events(logs: Iterable[UsageLog], rule: PortalRule) -> list[dict[str, Any]]:
+    return read_usage(logs, rule)[0]
+
+
+# --- (c) 智能问答 feedback ------------------------------------------------------------------------------
+FEEDBACK_FILE = "qa/feedback.gif"
+FEEDBACK_KINDS = ("answered", "none", "unhelpful")
+FEEDBACK_COLUMNS = ["date", "kind", "question", "faq", "count"]
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_NUMBER = re.compile(r"\d[\d\s-]{4,}[\dXx]")  # same patterns as scrub() in qa.js
+_FAQ_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+
+
+def _personal(number: str) -> bool:
+    """A phone, ID card or account number: 10 digits or more (spaces and dashes between them allowed), 7 in a
+    row, or 8 split by spaces only (6628 1234). Standard numbers such as GB 18597-2023 (9 digits, 5 in a row,
+    a dash) stay: they are what people ask about."""
+    digits = len(re.sub(r"\D", "", number))
+    return digits >= 10 or re.search(r"\d{7}", number) is not None or (digits >= 8 and "-" not in number)
+
+
+def scrub(text: str) -> str:
+    """The question without e-mail addresses and personal numbers (phones, ID cards, accounts), whitespace
+    collapsed, at most 100 characters — what qa.js sends, enforced again on the log side."""
+    text = _EMAIL.sub("", text)
+    text = _NUMBER.sub(lambda m: "" if _personal(m.group()) else m.group(), text)
+    return " ".join(text.split())[:100]
+
+
+def question_key(text: str) -> str:
+    """Questions that differ only in width, case, spaces or end punctuation count as one."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(text.split()).rstrip("?？。.!！~～")
+
+
+def feedback_record(rule: PortalRule, path: str, when: dt.date, count: int = 1) -> dict[str, Any] | None:
+    """A request of qa/feedback.gif as a feedback row; None for anything else or a malformed request."""
+    rel = rule.relative(path)
+    if rel != FEEDBACK_FILE:
+        return None
+    query = parse_qs(path.split("?", 1)[1] if "?" in path else "", max_num_fields=10)
+    kind = (query.get("r") or [""])[0]
+    if kind not in FEEDBACK_KINDS:
+        return None
+    question = scrub((query.get("q") or [""])[0]) if kind != "answered" else ""
+    faq = (query.get("id") or [""])[0] if kind == "unhelpful" else ""
+    if kind != "answered" and not question:
+        return None
+    return {"date": when, "kind": kind, "question": question,
+            "faq": faq if _FAQ_ID.match(faq) else "", "count": count}
+
+
+def parse_feedback_line(line: str, rule: PortalRule) -> dict[str, Any] | None:
+    """A combined-format line that requested qa/feedback.gif (successfully, not by a bot) as a feedback row."""
+    if FEEDBACK_FILE not in line:
+        return None
+    m = COMBINED.match(line)
+    if not m or m["method"] not in ("GET", "HEAD") or m["status"] not in OK_STATUS or BOT.search(m["agent"] or ""):
+        return None
+    when = log_date(m["time"])
+    return feedback_record(rule, m["path"], when) if when else None
+
+
+def read_usage(logs: Iterable[UsageLog], rule: PortalRule) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(usage events, Q&A feedback rows) of access logs and analytics exports, each read once."""
     events: list[dict[str, Any]] = []
+    feedback: list[dict[str, Any]] = []
     for log in logs:
+        text = log.text
         if log.is_csv:
-            events += parse_csv(log.text, rule)
-        else:
-            events += [e for e in (parse_log_line(line, rule) for line in log.text.splitlines()) if e is not None]
-    return events
+            events += parse_csv(text, rule)
+            for row in csv.DictReader(text.lstrip("\ufeff").splitlines()):
+                if FEEDBACK_FILE in (row.get("path") or ""):
+                    try:
+                        when = dt.date.fromisoformat((row.get("date") or "").strip()[:10])
+                        count = int(row.get("count") or 1)
+                    except ValueError:
+                        continue
+                    record = feedback_record(rule, row["path"].strip(), when, count)
+                    if record:
+                        feedback.append(record)
+            continue
+        for line in text.splitlines():
+            event = parse_log_line(line, rule)
+            if event is not None:
+                events.append(event)
+            else:
+                record = parse_feedback_line(line, rule)
+                if record is not None:
+                    feedback.append(record)
+    return events, feedback
+
+
+def feedback_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=FEEDBACK_COLUMNS)
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["count"] = frame["count"].astype("int64")
+    return frame
 
 
 # --- the compute result ---------------------------------------------------------------------------
@@ -250,6 +352,7 @@ class UsageInput:
     events: pd.DataFrame                          # COLUMNS; date is a datetime64 column
     git_available: bool                           # a git history of data/ was found
     log_files: list[str] = field(default_factory=list)  # names of the access logs / exports read
+    feedback: pd.DataFrame = field(default_factory=lambda: feedback_frame([]))  # FEEDBACK_COLUMNS
 
     def for_year(self, year: int, source: str | None = None) -> pd.DataFrame:
         e = self.events
@@ -260,8 +363,12 @@ class UsageInput:
             mask &= e["source"] != "git"
         return e[mask]
 
+    def feedback_for_year(self, year: int) -> pd.DataFrame:
+        return self.feedback[self.feedback["date"].dt.year == year]
+
     def years(self) -> set[int]:
-        return set(int(y) for y in self.events["date"].dt.year.unique())
+        return set(int(y) for y in self.events["date"].dt.year.unique()) | \
+            set(int(y) for y in self.feedback["date"].dt.year.unique())
 
 
 def events_frame(events: list[dict[str, Any]]) -> pd.DataFrame:
@@ -272,8 +379,9 @@ def events_frame(events: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def collect(history: History, logs: Iterable[UsageLog], data_root: Path, usage: UsageSettings) -> UsageInput:
-    """Usage events from what inputs/ read: the git history of `data_root` and the access logs."""
+    """Usage events and Q&A feedback from what inputs/ read: the git history of `data_root` and the access logs."""
     rule = PortalRule.from_settings(usage)
     logs = list(logs)
     git, has_git = git_events(history, data_root)
-    return UsageInput(events_frame(git + log_events(logs, rule)), has_git, [log.name for log in logs])
+    public, feedback = read_usage(logs, rule)
+    return UsageInput(events_frame(git + public), has_git, [log.name for log in logs], feedback_frame(feedback))

@@ -71,7 +71,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     items = [item(r, facts[r.id]) for r in demands]
     yield Output(INDEX, page(HALL_TITLE, "demand_index.html", cache=ctx.page_cache, base=base_for(INDEX),
                              description="官方招标、采购公告与企业发布的环境治理需求，按地区、类型、预算、发布主体和日期筛选",
-                             meta={"feed": FEED, "feed_title": f"{HALL_TITLE} · 新需求"},
+                             meta={"feed": FEED, "feed_title": f"{HALL_TITLE} · 新需求", "query_param": "kw"},
                              open_items=[i for i in items if i["facts"].is_open],
                              closed_items=[i for i in items if not i["facts"].is_open],
                              types=sorted({r.data["demand_type"] for r in demands}),

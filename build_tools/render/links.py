@@ -9,6 +9,8 @@ SECTIONS = {  # kind -> folder of its pages
     "course": "courses",
     "faq": "qa",
     "expert": "experts",
+    "procedure": "procedures",
+    "event": "events",
 }
 
 

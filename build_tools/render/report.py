@@ -31,6 +31,7 @@ CHARTS: dict[str, tuple[str, Callable[[pd.DataFrame, str], dict[str, Any]]]] = {
     "usage_modules": ("平台日志各模块操作次数分布图", charts.grouped_bar),
     "usage_actions": ("平台各操作行为频次分布图", charts.grouped_bar),
     "usage_months": ("各月平台操作行为频次分布图", lambda f, t: charts.lines(f, t, list(PORTALS), "次")),
+    "qa_months": ("智能问答各月提问与答复情况图", lambda f, t: charts.lines(f, t, ["提问次数", "找到答案", "未找到答案"], "次")),
 }
 
 
@@ -55,7 +56,8 @@ def blocks(s: YearStats) -> dict[str, Block]:
         chart = CHARTS.get(t.key)
         if chart:
             number += 1
-            caption = f"图{number} {s.year}年{chart[0]}" if t.key.startswith("usage") else f"图{number} {chart[0]}"
+            caption = (f"图{number} {s.year}年{chart[0]}" if t.key.startswith(("usage", "qa_"))
+                       else f"图{number} {chart[0]}")
         else:
             caption = t.title
         out[t.key] = Block(t, chart[1](t.frame, t.title) if chart else None, caption, number if chart else None,
@@ -132,6 +134,19 @@ def usage_missing(s: YearStats) -> list[str]:
     return notes
 
 
+def qa_text(s: YearStats) -> dict[str, Any] | None:
+    """The sentences' variable parts for 智能问答反馈问题 (None without feedback requests in the logs)."""
+    q = s.qa
+    if q is None:
+        return None
+    from ..compute.stats import percent
+    asked = q.by_month["asked"]
+    return {"asked": q.asked, "answered": q.answered, "share": percent(q.answered, q.asked),
+            "unhelpful": int(q.by_month["unhelpful"].sum()),
+            "top": [t[0] for t in q.unanswered[:3]],
+            "busiest": int(asked.idxmax()) if asked.max() > 0 else None}
+
+
 def score_summary(ctx: BuildContext, year: int) -> dict[str, Any] | None:
     """Grade counts of the year's comprehensive evaluation, if the optional scoring step ran.
 
@@ -166,6 +181,7 @@ def year_outputs(s: YearStats, ctx: BuildContext, years: list[int]) -> Iterable[
                             top_region=s.top_region(), top_type=max(s.business_types, key=lambda x: x.count),
                             project_types=sorted((p for p in s.project_types if p.count), key=lambda p: -p.count),
                             usage=usage_text(s), usage_notes=usage_missing(s), scores=score_summary(ctx, s.year),
+                            qa=qa_text(s),
                             definitions=DEFINITIONS, workbook=workbook, years=years,
                             plotly_src=base + charts.PLOTLY_PATH,
                             description=f"{s.year}年生态环境第三方服务机构自主信息公开年度报告"))

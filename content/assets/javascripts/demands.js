@@ -15,7 +15,7 @@ function tpDemandHall() {
   var tree = JSON.parse(document.getElementById("tp-demand-regions").textContent);
   var items = Array.prototype.slice.call(root.querySelectorAll(".tp-demand-item"));
   var LEVELS = ["prov", "city", "dist", "town"];
-  var FIELDS = LEVELS.concat(["type", "pub", "bmin", "bmax", "from", "to", "q", "sort", "closed"]);
+  var FIELDS = LEVELS.concat(["type", "pub", "bmin", "bmax", "from", "to", "kw", "sort", "closed"]);  // not "q": see below
   var WAN = 10000;  // budget inputs are in 万元, data in 元
 
   items.forEach(function (li) { list.appendChild(li); });
@@ -66,7 +66,7 @@ function tpDemandHall() {
       prov: input("prov").value, city: input("city").value, dist: input("dist").value, town: input("town").value,
       type: input("type").value, pub: input("pub").value, bmin: amount("bmin"), bmax: amount("bmax"),
       from: input("from").value, to: input("to").value, sort: input("sort").value || "date",
-      words: input("q").value.trim().toLowerCase().split(/\s+/).filter(Boolean), closed: input("closed").checked
+      words: input("kw").value.trim().toLowerCase().split(/\s+/).filter(Boolean), closed: input("closed").checked
     };
   }
 
