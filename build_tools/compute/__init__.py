@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from ..records.model import Dataset
 from ..context import BuildContext
-from . import demands, scoring, stats
+from . import demands, official, scoring, stats
 from .qa import index as qa_index
 from .agency_stats import agency_stats
 
@@ -19,6 +19,7 @@ Step = Callable[[Dataset, BuildContext], Any]
 STEPS: list[tuple[str, Step]] = [
     ("qa_index", qa_index.step),
     ("demands", demands.demand_facts),
+    ("official", official.compute),   # 官方名单核验 and credit records per agency
     ("scores", scoring.compute),
     ("stats", stats.compute),   # annual statistics for every year with data (report, charts)
     ("agency_stats", agency_stats),

@@ -12,12 +12,22 @@ from .policies import choices
 from .relations import link_rows, resolve
 
 
+def source_text(source: str | dict[str, str]) -> tuple[str, str]:
+    """(text, link) of a FAQ's source: a sentence, or a published letter's mailbox, reply date and office."""
+    if isinstance(source, str):
+        return source, ""
+    parts = [source["mailbox"], f"{source['office']}答复" if source.get("office") else "", source.get("reply_date", "")]
+    return " · ".join(p for p in parts if p), source.get("url", "")
+
+
 def shown(faq: Record, dataset: Dataset, base: str) -> dict[str, Any]:
     """What a result card shows; URLs relative to the page at `base`."""
     d = faq.data
     expert = dataset.get("expert", d.get("expert", ""))
+    source, source_url = source_text(d["source"])
     return {
-        "question": d["question"], "answer": d["answer"], "category": d["category"], "source": d["source"],
+        "question": d["question"], "answer": d["answer"], "category": d["category"], "source": source,
+        "source_url": source_url,
         "date": d.get("date", ""), "url": base + url("faq", faq.id),
         "expert": {"name": expert.data["name"], "url": base + url("expert", expert.id)} if expert else None,
         "policies": [{"title": r["text"], "doc_no": r["data"].get("doc_no", ""), "url": r["url"]}
