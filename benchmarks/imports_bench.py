@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from build_tools.codes import credit_check_char
-from build_tools.importers.agencies import import_agencies
-from build_tools.importers.credit import import_credit
+from build_tools.records.codes import credit_check_char
+from build_tools.submit.importers.agencies import import_agencies
+from build_tools.submit.importers.credit import import_credit
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICTS = ("滨海新区", "东丽区", "西青区", "津南区", "北辰区", "武清区")

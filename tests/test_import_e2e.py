@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.importers.run import import_run
+from build_tools.submit.importers.run import import_run
 from conftest import FIXTURES, MINI, TODAY, built_site
 
 SAMPLES = FIXTURES / "imports"

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import cli
-from build_tools.importers import feeds
-from build_tools.importers.letters import import_letters
-from build_tools.importers.policies import doc_key, import_policies, infer_kind, url_key
-from build_tools.importers.table import ImportFileError, Spec, read_rows
+from build_tools.commands import cli
+from build_tools.submit.importers import feeds
+from build_tools.submit.importers.letters import import_letters
+from build_tools.submit.importers.policies import doc_key, import_policies, infer_kind, url_key
+from build_tools.submit.importers.table import ImportFileError, Spec, read_rows
 from build_tools.render.qa import source_text
-from build_tools.safeyaml import load_bytes
-from build_tools.validate import validate_tree
+from build_tools.records.safeyaml import load_bytes
+from build_tools.records.validate import validate_tree
 from conftest import FIXTURES, MINI
 
 SAMPLES = FIXTURES / "imports"
@@ -269,7 +269,7 @@ def test_faq_source_as_shown(source, expected):
 def test_readme_tables_list_every_accepted_header(module, start, end):
     """The README's table of each importer is what the importer reads: every header it accepts is listed."""
     import importlib
-    spec = importlib.import_module(f"build_tools.importers.{module}").SPEC
+    spec = importlib.import_module(f"build_tools.submit.importers.{module}").SPEC
     readme = (FIXTURES.parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index(start):readme.index(end)]
     missing = [alias for aliases in spec.columns.values() for alias in aliases

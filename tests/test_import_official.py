@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import cli
+from build_tools.commands import cli
 from build_tools.compute import official as off
 from build_tools.compute import scoring
-from build_tools.importers import cells, store
-from build_tools.importers.agencies import import_agencies, split_address
-from build_tools.importers.credit import import_credit
-from build_tools.importers.table import ImportFileError
-from build_tools.safeyaml import load_bytes
-from build_tools.validate import validate_tree
+from build_tools.submit.importers import cells, store
+from build_tools.submit.importers.agencies import import_agencies, split_address
+from build_tools.submit.importers.credit import import_credit
+from build_tools.submit.importers.table import ImportFileError
+from build_tools.records.safeyaml import load_bytes
+from build_tools.records.validate import validate_tree
 from conftest import FIXTURES, MINI
 
 SAMPLES = FIXTURES / "imports"
@@ -363,7 +363,8 @@ def test_credit_effect_follows_the_configured_rules():
 
 
 def test_credit_rules_are_checked():
-    cfg = scoring.load_config()
+    from build_tools.inputs.config import load_scoring
+    cfg = load_scoring()
     assert scoring.check_config(cfg) == []
     bad = {**cfg, "credit": {"失信被执行人": {"deduct": 1}, "经营异常": {"max_grade": "E"}, "行政处罚": {"deduct": -1, "x": 1}}}
     assert scoring.check_config(bad) == [
@@ -412,7 +413,7 @@ def test_unusable_files_raise(tmp_path, data):
 
 def test_only_maintainers_change_official_records(data):
     """Official data lives apart from the agency's folder, so the folder rule keeps the agency out of it."""
-    from build_tools.ownership import decide, load_owners
+    from build_tools.submit.ownership import decide, load_owners
     (data / "owners.yaml").write_text("maintainers: [eco-admin]\nagencies:\n  jinbin-waste: [jinbin]\n", encoding="utf-8")
     hazardous(data)
     import_all_credit(data)
@@ -456,3 +457,23 @@ def test_dry_run_writes_nothing(data, capsys, args):
     out = capsys.readouterr().out
     assert "（试运行，未写入文件）" in out and "将新增" in out and "将新增 0 条" not in out
     assert snapshot(data) == before
+
+
+def test_personal_numbers_in_official_text_are_sealed(data, tmp_path):
+    """No record holds a full mobile or ID number: the importers seal them, and re-imports still compare equal."""
+    from build_tools.records import personal
+    penalties = tmp_path / "p.csv"
+    penalties.write_text("行政相对人名称,统一社会信用代码,行政处罚决定书文号,违法事实,处罚决定日期,处罚机关\n"
+                         "津沽示例环境监测有限公司,91120116MA05T12349,津滨环罚〔2025〕7号,"
+                         "现场负责人（身份证号11010519491231002X，电话13912345678）拒绝检查,2025-05-06,天津市滨海新区生态环境局\n",
+                         encoding="utf-8")
+    report = import_credit(penalties, data, default_type="行政处罚")
+    path = data / report.added[0][1]
+    text = path.read_text(encoding="utf-8")
+    assert "11010519491231002X" not in text and "13912345678" not in text and text.count("sealed:v1:") == 2
+    assert personal.masked_view(load(path)["reason"]) == "现场负责人（身份证号110105********002X，电话139****5678）拒绝检查"
+    _, problems = validate_tree(data)
+    assert problems == []
+    before = snapshot(data)
+    again = import_credit(penalties, data, default_type="行政处罚")
+    assert again.added == again.updated == [] and snapshot(data) == before

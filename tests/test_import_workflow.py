@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools.importers.run import ConfigError, import_run, load_config
+from build_tools.submit.importers.run import ConfigError, import_run, load_config
 from conftest import FIXTURES, ROOT
 from test_workflow_run import _git, repo, run_job  # noqa: F401 - `repo` is a fixture
 

@@ -31,7 +31,8 @@ LIST_KINDS: dict[str, str] = {
     "危险废物经营许可证企业名单": "危险废物经营许可证",
     "环境影响评价机构名单": "环评信用平台备案",
 }
-VERIFIED, DIFFERS, NOT_LISTED, OFFICIAL_ONLY, UNCHECKED = "verified", "differs", "not_listed", "official_only", "unchecked"
+VERIFIED, DIFFERS, NOT_LISTED = "verified", "differs", "not_listed"
+OFFICIAL_ONLY, UNCHECKED = "official_only", "unchecked"
 LABELS = {VERIFIED: "一致", DIFFERS: "不一致", NOT_LISTED: "官方名单未收录", OFFICIAL_ONLY: "官方名单收录，机构未填报",
           UNCHECKED: "尚无官方名单"}
 

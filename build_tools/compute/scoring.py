@@ -511,7 +511,7 @@ def credit_effect(records: list[CreditRecord], cfg: dict, year: int,
         if rule.get("max_grade"):
             cap = worse_grade(rule["max_grade"], cap, cfg)
             effects.append(f"等级不高于 {rule['max_grade']}")
-        which = "；".join(f"{r.authority} {r.date.isoformat()}" + (f" {r.data['decision_no']}" if r.data.get("decision_no") else "")
+        which = "；".join(" ".join(filter(None, (r.authority, r.date.isoformat(), r.data.get("decision_no"))))
                          for r in mine)
         lines.append(f"{kind} {len(mine)} 条（{which}）：{'，'.join(effects)}")
     return deduction, cap, tuple(lines)

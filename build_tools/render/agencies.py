@@ -57,8 +57,8 @@ def official_context(ctx: BuildContext, agency_id: str) -> dict[str, Any]:
     official: Official | None = ctx.computed.get("official")
     found = official.for_agency(agency_id) if official else {"official_checks": [], "official_summary": "",
                                                                "credit_records": []}
-    found["credit_rows"] = [{"record": r, "state": credit_state(r, ctx.today), "amount": amount_text(r.data.get("amount"))}
-                            for r in found.pop("credit_records")]
+    found["credit_rows"] = [{"record": r, "state": credit_state(r, ctx.today),
+                             "amount": amount_text(r.data.get("amount"))} for r in found.pop("credit_records")]
     return found
 
 

@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from ...records.sealing import Sealer
 from ...compute.official import LIST_KINDS, NOT_LISTED, DIFFERS, coverage, licence_key, verify
 from . import cells, store
 from .cells import CellError
@@ -30,6 +31,9 @@ ALIASES = {"环境监测": LISTS[0], "monitoring": LISTS[0], "危废": LISTS[1],
 PREFIX = {LISTS[0]: "em", LISTS[1]: "hw", LISTS[2]: "eia"}
 BUSINESS_TYPE = {LISTS[0]: "环境监测", LISTS[1]: "固废处置", LISTS[2]: "环评机构"}
 NUMBER_REQUIRED = {LISTS[0], LISTS[1]}  # 环评 lists name units without a certificate number
+# text where a list may print a person's mobile or ID number (sealed); codes, numbers and dates are not
+UNIT_TEXT = ("name", "address", "legal_representative")
+LICENCE_TEXT = ("scope", "capacity", "facility_address", "status")
 
 SPEC = Spec(
     columns={
@@ -191,10 +195,11 @@ def import_agencies(source: Path, data_dir: Path, *, list_name: str, publisher: 
         groups[code].append((label, row, lic))
 
     written: list[dict[str, Any]] = []
+    sealer = Sealer()
     for code, items in groups.items():
         label, first, _ = items[0]
         labels = "、".join(lab for lab, _, _ in items)
-        rec = _official_record(list_name, code, first, [lic for _, _, lic in items], src)
+        rec = _official_record(list_name, code, first, [lic for _, _, lic in items], src, sealer)
         errors = store.schema_errors("official_qualification", rec)
         if errors:
             report.rejected.append((labels, errors))
@@ -210,7 +215,7 @@ def import_agencies(source: Path, data_dir: Path, *, list_name: str, publisher: 
         written.append(rec if outcome != store.EDITED else old)
         if code in by_code:
             continue
-        agency, why = new_agency(first, code, list_name, src, on)
+        agency, why = new_agency(first, code, list_name, src, on, sealer)
         if agency is None:
             report.skipped.append((label, f"平台尚无统一社会信用代码为 {code} 的机构，未新建机构记录：{why}"))
             continue
@@ -226,20 +231,20 @@ def import_agencies(source: Path, data_dir: Path, *, list_name: str, publisher: 
 
 
 def _official_record(list_name: str, code: str, row: dict[str, str], licences: list[dict[str, Any]],
-                     source: dict[str, Any]) -> dict[str, Any]:
+                     source: dict[str, Any], sealer: Sealer) -> dict[str, Any]:
     rec: dict[str, Any] = {"id": f"{PREFIX[list_name]}-{code.lower()}", "list": list_name, "credit_code": code,
                            "name": row["name"]}
     if "address" in row:
         rec["address"] = re.sub(r"\s+", "", row["address"])
     if "legal_representative" in row:
         rec["legal_representative"] = row["legal_representative"]
-    rec["licences"] = licences
+    rec["licences"] = [store.seal_numbers(lic, LICENCE_TEXT, sealer) for lic in licences]
     rec["source"] = source
-    return store.ordered("official_qualification", rec)
+    return store.ordered("official_qualification", store.seal_numbers(rec, UNIT_TEXT, sealer))
 
 
 def new_agency(row: dict[str, str], code: str, list_name: str, source: dict[str, Any],
-               on: dt.date) -> tuple[dict[str, Any] | None, str]:
+               on: dt.date, sealer: Sealer | None = None) -> tuple[dict[str, Any] | None, str]:
     """The record of a unit the platform does not know yet, or None and why not."""
     address = None
     if {"province", "city", "district"} <= row.keys() and "address" in row:
@@ -255,6 +260,7 @@ def new_agency(row: dict[str, str], code: str, list_name: str, source: dict[str,
     rec.update({"registered_on": on.isoformat(), "registered_address": address,
                 "business_types": [BUSINESS_TYPE[list_name]],
                 "imported": {"list": list_name, "source": source, "imported_on": on.isoformat()}})
+    rec = store.seal_numbers(rec, ("name", "legal_representative", "registered_address"), sealer or Sealer())
     errors = store.schema_errors("agency", rec)
     if errors:
         return None, "；".join(errors)

@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ...records.sealing import Sealer
 from ..notices import parse_money
 from . import cells, store
 from .cells import CellError
@@ -69,8 +70,12 @@ def record_type(text: str | None, default: str | None) -> str:
     return found
 
 
-def build(row: dict[str, str], default_type: str | None, source: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The record of one row (id not yet final) and the reasons it cannot be imported."""
+SEALED = ("name", "reason", "content", "basis", "removal_reason")  # text that may print a person's number
+
+
+def build(row: dict[str, str], default_type: str | None, source: dict[str, Any],
+          sealer: Sealer | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The record of one row (id not yet final) and the reasons it cannot be imported; numbers sealed."""
     errors: list[str] = []
     rec: dict[str, Any] = {"name": row.get("name", "")}
     try:
@@ -104,6 +109,7 @@ def build(row: dict[str, str], default_type: str | None, source: dict[str, Any])
     except CellError as exc:
         errors.append(str(exc))
     rec["source"] = source
+    rec = store.seal_numbers(rec, SEALED, sealer or Sealer())
     if not errors:
         rec["id"] = record_id(rec)
         errors += store.schema_errors("credit_record", store.ordered("credit_record", rec))
@@ -134,11 +140,13 @@ def import_credit(source: Path, data_dir: Path, *, default_type: str | None = No
     report = store.Report(notes=notes)
     folder = data_dir / "official" / "credit"
     existing = store.scan(folder)
-    known = {str(d.get("credit_code", "")).upper() for _, d in store.scan(data_dir / "agencies", "*/agency.yaml").values()}
+    agencies = store.scan(data_dir / "agencies", "*/agency.yaml").values()
+    known = {str(d.get("credit_code", "")).upper() for _, d in agencies}
     seen: dict[str, str] = {}
     outside = 0
+    sealer = Sealer()
     for label, row in rows:
-        rec, errors = build(row, default_type, src)
+        rec, errors = build(row, default_type, src, sealer)
         if errors:
             report.rejected.append((label, errors))
             continue

@@ -152,7 +152,8 @@ def import_letters(source: Path, data_dir: Path, *, mailbox: str | None = None, 
         src = rec["source"]
         key = letter_key(src["mailbox"], src.get("url"), rec["question"], src.get("reply_date"))
         if key in seen:
-            report.skipped.append((label, f"与{seen[key]}重复（{'链接“' + src['url'] + '”' if src.get('url') else '同一问题与答复日期'}）"))
+            what = f"链接“{src['url']}”" if src.get("url") else "同一问题与答复日期"
+            report.skipped.append((label, f"与{seen[key]}重复（{what}）"))
             continue
         seen[key] = label
         match = by_key.get(key) or (by_url.get(url_key(src["url"])) if src.get("url") else None)

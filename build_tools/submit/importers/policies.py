@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ...records.sealing import Sealer
 from . import cells, store
 from .cells import CellError
 from .table import Spec, read_rows
@@ -122,7 +123,8 @@ def record_id(doc_no: str | None, url: str | None) -> str:
     return f"pol-{digest[:10]}"
 
 
-def build(row: dict[str, str], issuer: str | None, on: str) -> tuple[dict[str, Any], list[str], list[str]]:
+def build(row: dict[str, str], issuer: str | None, on: str,
+          sealer: Sealer | None = None) -> tuple[dict[str, Any], list[str], list[str]]:
     """(record, errors, what was inferred) for one row."""
     if "__error__" in row:
         return {}, [row["__error__"]], []
@@ -160,6 +162,7 @@ def build(row: dict[str, str], issuer: str | None, on: str) -> tuple[dict[str, A
         rec["keywords"] = list(dict.fromkeys(k for k in re.split(r"[,，;；、\s]+", row["keywords"]) if k))[:20]
     if "url" in row:
         rec["url"] = row["url"]
+    rec = store.seal_numbers(rec, ("title", "summary"), sealer or Sealer())
     rec["id"] = row.get("id") or record_id(rec.get("doc_no"), rec.get("url"))
     errors += store.schema_errors("policy", rec, skip=failed | ({"issuer"} if not rec["issuer"] else set()))
     return store.ordered("policy", rec), errors, inferred
@@ -174,13 +177,16 @@ def import_policies(source: Path, data_dir: Path, *, issuer: str | None = None, 
     by_doc = {doc_key(str(d["doc_no"])): rid for rid, (_, d) in existing.items() if d.get("doc_no")}
     by_url = {url_key(str(d["url"])): rid for rid, (_, d) in existing.items() if d.get("url")}
     seen: dict[str, str] = {}
+    sealer = Sealer()
     for label, row in rows:
-        rec, errors, inferred = build(row, issuer, on.isoformat())
+        rec, errors, inferred = build(row, issuer, on.isoformat(), sealer)
         if errors:
             report.rejected.append((label, errors))
             continue
-        keys = ([f"文号“{rec['doc_no']}”"] if rec.get("doc_no") else []) + ([f"链接“{rec['url']}”"] if rec.get("url") else [])
-        norm = ([doc_key(rec["doc_no"])] if rec.get("doc_no") else []) + ([url_key(rec["url"])] if rec.get("url") else [])
+        keys = [f"文号“{rec['doc_no']}”"] if rec.get("doc_no") else []
+        norm = [doc_key(rec["doc_no"])] if rec.get("doc_no") else []
+        if rec.get("url"):
+            keys, norm = keys + [f"链接“{rec['url']}”"], norm + [url_key(rec["url"])]
         dup = next(((k, n) for k, n in zip(keys, norm) if n in seen), None)
         if dup:
             report.skipped.append((label, f"与{seen[dup[1]]}重复（{dup[0]}）"))

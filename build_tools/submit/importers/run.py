@@ -28,7 +28,8 @@ from .table import MAX_INPUT, ImportFileError
 # importer -> (function, options it accepts from the config: config key -> keyword)
 IMPORTERS: dict[str, tuple[Callable[..., store.Report], dict[str, str]]] = {
     "agencies": (agencies.import_agencies, {"list": "list_name", "publisher": "publisher", "region": "region",
-                                            "date": "date", "source_url": "url", "title": "title", "partial": "partial"}),
+                                            "date": "date", "source_url": "url", "title": "title",
+                                            "partial": "partial"}),
     "credit": (credit.import_credit, {"type": "default_type", "title": "title", "publisher": "publisher",
                                       "region": "region", "date": "date", "source_url": "url"}),
     "policies": (policies.import_policies, {"issuer": "issuer"}),
@@ -148,7 +149,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("import-run", help="按配置运行各导入程序 (run the importers listed in config/imports.yaml)")
-    p.add_argument("config", nargs="?", default=str(ROOT / "config" / "imports.yaml"), help="导入配置（默认 config/imports.yaml）")
+    p.add_argument("config", nargs="?", default=str(ROOT / "config" / "imports.yaml"),
+                   help="导入配置（默认 config/imports.yaml）")
     p.add_argument("--data", default=str(ROOT / "data"), help="数据目录（默认 data/）")
     p.add_argument("--report", help="另将报告写入此文件（Markdown，用作合并请求说明）")
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入文件")

@@ -28,10 +28,11 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
-from ...records import fastcheck, messages
+from ...records import fastcheck, messages, personal
 from ...context import ROOT
 from ...records.safeyaml import YamlError, load_bytes
 from ...records.schemas import SCHEMA_DIR, load_kinds, registry, validator
+from ...records.sealing import Sealer
 from .table import ImportFileError
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml is ~10x faster where available
@@ -74,7 +75,14 @@ def content_hash(rec: dict[str, Any]) -> str:
 
 
 def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return content(a) == content(b)
+    """Same content; sealed numbers compare by their masked part (each sealing is randomised)."""
+    return personal.masked_view(content(a)) == personal.masked_view(content(b))
+
+
+def seal_numbers(rec: dict[str, Any], fields: tuple[str, ...], sealer: Sealer) -> dict[str, Any]:
+    """Full mobile / ID numbers in the text `fields` sealed to the bureau's key (README, Personal numbers):
+    no record holds one in clear. Codes, numbers of certificates and dates are left as they are."""
+    return {k: sealer.value(v) if k in fields else v for k, v in rec.items()}
 
 
 def untouched(data: dict[str, Any]) -> bool:
@@ -164,7 +172,7 @@ def free_id(wanted: str, taken: set[str]) -> str:
 
 def differences(old: dict[str, Any], new: dict[str, Any], titles: dict[str, str]) -> str:
     """Which top-level fields differ, by their Chinese titles (for “edited by hand, not overwritten”)."""
-    a, b = content(old), content(new)
+    a, b = personal.masked_view(content(old)), personal.masked_view(content(new))
     keys = [k for k in dict.fromkeys([*b, *a]) if a.get(k) != b.get(k)]
     return "、".join(titles.get(k, k) for k in keys)
 
