@@ -14,7 +14,7 @@ from build_tools.submit.forms import FORM_DIR, FORM_KINDS, write_forms
 from build_tools.submit.formspec import kind_fields
 from build_tools.submit.intake import intake, parse_body, to_record
 from build_tools.records.safeyaml import load_bytes
-from build_tools.records.schemas import load_kinds
+from build_tools.records.schemas import load_kinds, submission_required
 from conftest import MINI, ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -50,7 +50,7 @@ def test_forms_mirror_the_schema():
     assert agency["contacts"]["attributes"]["description"].splitlines()[0] == \
         "每行填写一项，各栏用竖线“|”分隔，顺序为：姓名 | 职务 | 电话 | 电子邮箱。"
     required = {e["id"].split("-")[0] for e in agency.values() if e.get("validations", {}).get("required")}
-    assert required == set(schema["required"])
+    assert required == submission_required(schema)
     review = {e.get("id"): e for e in form("enterprise_review")["body"]}
     assert review["scores-quality"]["attributes"]["options"] == ["1", "2", "3", "4", "5"]
 
@@ -105,7 +105,7 @@ def test_issue_forms_pass_github_issue_forms_schema():
 
 def test_workflows_pass_github_workflows_schema():
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert [p.name for p in files] == ["intake.yml", "pr.yml", "publish.yml"]
+    assert [p.name for p in files] == ["import.yml", "intake.yml", "pr.yml", "publish.yml"]
     run = _check_jsonschema("vendor.github-workflows", files)
     assert run.returncode == 0, run.stdout + run.stderr
 
@@ -116,7 +116,7 @@ def _steps(name: str) -> dict[str, list[dict]]:
 
 
 def test_run_scripts_are_valid_bash_and_never_inline_untrusted_text():
-    for name in ("intake.yml", "pr.yml", "publish.yml"):
+    for name in ("import.yml", "intake.yml", "pr.yml", "publish.yml"):
         for job, steps in _steps(name).items():
             for step in steps:
                 script = step.get("run")

@@ -121,9 +121,11 @@ def _generate(args: argparse.Namespace) -> int:
 # Commands defined in other modules add themselves here: each is `register(subparsers)`.
 def _commands() -> list:
     from ..submit import forms, intake, notices, ownership, prcheck, scaffold
+    from ..submit.importers import agencies, credit, letters, policies, run
     from . import report, seal, sitebuild
-    return [notices.register, forms.register, intake.register, ownership.register,
-            prcheck.register, scaffold.register, report.register, seal.register, sitebuild.register]
+    return [notices.register, agencies.register, credit.register, policies.register, letters.register, run.register,
+            forms.register, intake.register, ownership.register, prcheck.register, scaffold.register,
+            report.register, seal.register, sitebuild.register]
 
 
 COMMANDS: list = _commands()

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from ..records.model import Dataset
 from ..context import BuildContext
-from . import demands, scoring, stats
+from . import demands, official, scoring, stats
 from .qa import index as qa_index
 from .agency_stats import agency_stats
 
@@ -20,6 +20,7 @@ STEPS: list[tuple[str, Step]] = [
     ("qa_index", qa_index.step),
     ("qa_more", qa_index.more_step),   # 办事流程 and 生态环境活动, found by the assistant too
     ("demands", demands.demand_facts),
+    ("official", official.compute),   # 官方名单核验 and credit records per agency
     ("scores", scoring.compute),
     ("stats", stats.compute),   # annual statistics for every year with data (report, charts)
     ("agency_stats", agency_stats),

@@ -20,6 +20,8 @@ Per agency and year Y (evaluated as of `as_of` = 31 Dec Y, or the build date for
 * total = weighted mean of the parts that have data (weights renormalised over them); a part without data is
   shown as 无数据. With fewer than `missing.min_parts` parts the agency gets no total, grade or rank.
   The total is rounded to 0.1 before grading and ranking, so what is shown is what was graded.
+* credit records (imported from official platforms, compute/official.py) in force at `as_of` then apply the
+  config's `credit` rules by record type: points deducted from the total and/or a cap on the grade.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from typing import Any, Callable
 from ..context import BuildContext
 from ..records.model import Agency, Dataset, EnterpriseReview, ManagementReview, Project, views
 from ..records.schemas import load_kinds
+from .official import CreditRecord, credit_by_code
 from .years import year_span
 
 PARTS = ("objective", "enterprise", "management")
@@ -86,10 +89,39 @@ def check_config(cfg: Any) -> list[str]:
     mins = [g.get("min") for g in grades]
     if not grades or not all(_number(m) for m in mins) or mins != sorted(mins, reverse=True) or mins[-1] != 0:
         out.append("grades 须按 min 从高到低排列，且最后一档 min 为 0")
+    out += check_credit(cfg.get("credit"), [g.get("grade") for g in grades])
     min_parts = (cfg.get("missing") or {}).get("min_parts")
     if not (isinstance(min_parts, int) and 1 <= min_parts <= len(PARTS)):
         out.append("missing.min_parts 须为 1–3 的整数")
     return out
+
+
+def check_credit(credit: Any, grades: list[str]) -> list[str]:
+    """`credit`: record type -> {deduct, max_deduct, max_grade, window_years}, every key optional."""
+    if credit is None:
+        return []
+    if not isinstance(credit, dict):
+        return ["credit 须为“记录类别: 规则”"]
+    types = credit_types()
+    out = []
+    for kind, rule in credit.items():
+        if kind not in types:
+            out.append(f"credit 中的记录类别“{kind}”未知（可用：{'、'.join(types)}）")
+            continue
+        if not isinstance(rule, dict) or set(rule) - {"deduct", "max_deduct", "max_grade", "window_years"} or not rule:
+            out.append(f"credit.{kind} 只能设 deduct、max_deduct、max_grade、window_years")
+            continue
+        if any(k in rule and not _number(rule[k]) for k in ("deduct", "max_deduct")):
+            out.append(f"credit.{kind} 的 deduct、max_deduct 须为非负数")
+        if "max_grade" in rule and rule["max_grade"] not in grades:
+            out.append(f"credit.{kind}.max_grade 须为 grades 中的等级")
+        if "window_years" in rule and not (isinstance(rule["window_years"], int) and rule["window_years"] >= 1):
+            out.append(f"credit.{kind}.window_years 须为正整数")
+    return out
+
+
+def credit_types() -> tuple[str, ...]:
+    return tuple(load_kinds()["credit_record"].schema["properties"]["type"]["enum"])
 
 
 def dimension_titles() -> dict[str, str]:
@@ -256,6 +288,8 @@ class AgencyScore:
     parts: dict[str, Part]
     rank: int | None = None
     ranked_of: int = 0            # how many agencies were ranked that year
+    credit: tuple[str, ...] = ()  # how credit records changed the total or grade (config `credit`)
+    before_credit: float | None = None   # the total before credit deductions
 
     @property
     def available(self) -> list[str]:
@@ -303,6 +337,7 @@ def score_all(dataset: Dataset, cfg: dict[str, Any], today: dt.date) -> Scores:
     ereviews: list[EnterpriseReview] = views(dataset, "enterprise_review")
     mreviews: list[ManagementReview] = views(dataset, "management_review")
     own_projects, own_mreviews = _group(projects), _group(mreviews)
+    credit = credit_by_code(dataset)
     by_year: dict[int, list[AgencyScore]] = {}
     for year in scored_years(projects, ereviews, mreviews, today):
         as_of = min(dt.date(year, 12, 31), today)
@@ -318,7 +353,7 @@ def score_all(dataset: Dataset, cfg: dict[str, Any], today: dt.date) -> Scores:
                 "enterprise": enterprise[a.id],
                 "management": management_part(own_mreviews[a.id], cfg, year),
             }
-            rows.append(combine(a, year, as_of, parts, cfg))
+            rows.append(combine(a, year, as_of, parts, cfg, credit.get(a.credit_code, [])))
         by_year[year] = rank(rows)
     return Scores(cfg, by_year)
 
@@ -441,7 +476,8 @@ def management_part(reviews: list[ManagementReview], cfg: dict, year: int) -> Pa
     return Part("management", part_cfg["title"], score, part_cfg["weight"], criteria=(crit,))
 
 
-def combine(agency: Agency, year: int, as_of: dt.date, parts: dict[str, Part], cfg: dict) -> AgencyScore:
+def combine(agency: Agency, year: int, as_of: dt.date, parts: dict[str, Part], cfg: dict,
+            credit: list[CreditRecord] = ()) -> AgencyScore:
     available = [p for p in parts.values() if p.score is not None]
     total_w = sum(p.weight for p in available)
     if len(available) < cfg["missing"]["min_parts"] or not total_w:
@@ -449,11 +485,46 @@ def combine(agency: Agency, year: int, as_of: dt.date, parts: dict[str, Part], c
     parts = {k: (replace(p, effective_weight=p.weight / total_w * 100) if p.score is not None else p)
              for k, p in parts.items()}
     total = round(sum(p.score * p.weight for p in available) / total_w, 1)
-    return AgencyScore(agency.id, agency.name, year, as_of, total, grade_for(total, cfg), parts)
+    deduction, cap, lines = credit_effect(credit, cfg, year, as_of)
+    if not lines:
+        return AgencyScore(agency.id, agency.name, year, as_of, total, grade_for(total, cfg), parts)
+    adjusted = round(max(0.0, total - deduction), 1)
+    grade = worse_grade(grade_for(adjusted, cfg), cap, cfg)
+    return AgencyScore(agency.id, agency.name, year, as_of, adjusted, grade, parts, credit=lines, before_credit=total)
+
+
+def credit_effect(records: list[CreditRecord], cfg: dict, year: int,
+                  as_of: dt.date) -> tuple[float, str | None, tuple[str, ...]]:
+    """(points deducted, grade cap, explanation) from the records in force at `as_of`, by the rules of
+    config `credit` (record type -> deduct per record, max_deduct, max_grade, window_years)."""
+    deduction, cap, lines = 0.0, None, []
+    for kind, rule in (cfg.get("credit") or {}).items():
+        first = year - rule["window_years"] + 1 if "window_years" in rule else None
+        mine = [r for r in records if r.type == kind and r.in_force(as_of) and (first is None or r.date.year >= first)]
+        if not mine:
+            continue
+        effects = []
+        if rule.get("deduct"):
+            d = min(rule["deduct"] * len(mine), rule.get("max_deduct", float("inf")))
+            deduction += d
+            effects.append(f"扣 {_pts(d)} 分")
+        if rule.get("max_grade"):
+            cap = worse_grade(rule["max_grade"], cap, cfg)
+            effects.append(f"等级不高于 {rule['max_grade']}")
+        which = "；".join(" ".join(filter(None, (r.authority, r.date.isoformat(), r.data.get("decision_no"))))
+                         for r in mine)
+        lines.append(f"{kind} {len(mine)} 条（{which}）：{'，'.join(effects)}")
+    return deduction, cap, tuple(lines)
 
 
 def grade_for(total: float, cfg: dict) -> str:
     return next(g["grade"] for g in cfg["grades"] if total >= g["min"])
+
+
+def worse_grade(a: str, b: str | None, cfg: dict) -> str:
+    """The lower of two grades (grades are listed best first); b may be None."""
+    order = [g["grade"] for g in cfg["grades"]]
+    return a if b is None or order.index(a) >= order.index(b) else b
 
 
 def rank(rows: list[AgencyScore]) -> list[AgencyScore]:

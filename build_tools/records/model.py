@@ -150,10 +150,11 @@ class Agency:
     name: str
     credit_code: str
     registered_address: dict[str, str]
-    office_in_zone: bool
-    company_size: str
     business_types: list[str]
     registered_on: dt.date
+    # Required of what agencies submit; absent while a record created from an official list is unclaimed.
+    office_in_zone: bool | None = None
+    company_size: str | None = None
     resident_staff: int | None = None
     staff_total: int | None = None
     qualified_staff: int | None = None

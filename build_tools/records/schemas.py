@@ -178,3 +178,15 @@ def enum_values(file: str, *path: str) -> tuple[str, ...]:
     for key in path:
         node = node[key]
     return tuple(node["enum"])
+
+
+def submission_required(schema: dict[str, Any]) -> set[str]:
+    """Top-level fields a submitted record must have: `required`, plus those required unless an importer's
+    marker is present (`"if": {"not": {"required": [marker]}}, "then": {"required": [...]}`), since forms
+    and people never write that marker (agency.schema.json: `imported`)."""
+    out = set(schema.get("required", []))
+    cond = schema.get("if", {})
+    if isinstance(cond, dict) and set(cond) == {"not"} and set(cond["not"]) == {"required"}:
+        out |= set(schema.get("then", {}).get("required", []))
+    return out
+

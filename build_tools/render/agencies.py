@@ -1,11 +1,13 @@
 """Agency directory (server-rendered list + search payload), overview charts, and one page per agency."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from typing import Any, Iterable
 
 from ..cache.pages import Store as PageStore
+from ..compute.official import Check, CreditRecord, Official
 from ..context import BuildContext
 from ..records.model import Dataset, Record
 from .output import Output
@@ -28,9 +30,36 @@ def projects_by_agency(dataset: Dataset) -> dict[str, list[Record]]:
     return grouped
 
 
-def qualification_rows(agency: Record, ctx: BuildContext) -> list[dict]:
+def qualification_rows(agency: Record, ctx: BuildContext, checks: list[Check] = ()) -> list[dict]:
+    """The agency's own qualifications, each with its 官方名单核验 result when an official list covers its kind."""
     today = ctx.today.isoformat()
-    return [{**q, "expired": q["valid_until"] < today} for q in agency.data.get("qualifications", [])]
+    check_of = {(c.kind, c.claimed["number"]): c for c in checks if c.claimed}
+    return [{**q, "expired": q["valid_until"] < today, "check": check_of.get((q["kind"], q["number"]))}
+            for q in agency.data.get("qualifications", [])]
+
+
+def credit_state(record: CreditRecord, today: dt.date) -> str:
+    """已移出 once removed (信用修复), 公示期满 after the publicity period, else 公示中."""
+    if record.removed_on and record.removed_on <= today:
+        return f"已移出（{record.removed_on.isoformat()}）"
+    until = record.data.get("publicity_until")
+    return f"公示期满（{until}）" if until and until < today.isoformat() else "公示中"
+
+
+def amount_text(amount: float | None) -> str:
+    """35000 -> “35,000”, 1234.5 -> “1,234.50”."""
+    if amount is None:
+        return ""
+    return f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+
+
+def official_context(ctx: BuildContext, agency_id: str) -> dict[str, Any]:
+    official: Official | None = ctx.computed.get("official")
+    found = official.for_agency(agency_id) if official else {"official_checks": [], "official_summary": "",
+                                                               "credit_records": []}
+    found["credit_rows"] = [{"record": r, "state": credit_state(r, ctx.today),
+                             "amount": amount_text(r.data.get("amount"))} for r in found.pop("credit_records")]
+    return found
 
 
 def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
@@ -44,10 +73,12 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     updated = ctx.need_inputs().history.last_changed([a.path.parent for a in agencies])
     for agency in agencies:
         path = page_path("agency", agency.id)
+        official = official_context(ctx, agency.id)
         yield Output(path, page(agency.data["name"], "agency.html", cache=ctx.page_cache, base=base_for(path),
                                 description=agency.data.get("service_scope", ""),
                                 agency=agency.data, projects=[p.data for p in projects[agency.id]],
-                                qualifications=qualification_rows(agency, ctx), today=ctx.today,
+                                qualifications=qualification_rows(agency, ctx, official["official_checks"]),
+                                today=ctx.today, **official,
                                 updated=updated.get(agency.path.parent.resolve()),
                                 **score_context(ctx, agency.id)))
         yield from attached_files(agency, f"agencies/{agency.id}")

@@ -28,6 +28,9 @@ def business_types() -> tuple[str, ...]:
     return enum_values("common.schema.json", "$defs", "business_type")
 
 
+UNKNOWN_SIZE = "未填报"
+
+
 def company_sizes() -> tuple[str, ...]:
     return enum_values("agency.schema.json", "properties", "company_size")
 
@@ -71,9 +74,12 @@ def search_text(agency: Mapping[str, Any]) -> str:
 def build_index(agencies: Iterable[Mapping[str, Any]], project_counts: Mapping[str, int],
                 score_of: ScoreOf) -> dict[str, Any]:
     """The directory payload for `agencies` (record data dicts, masked), sorted by name for a stable file."""
+    agencies = list(agencies)
     regions = _Table()
     types = _Table(business_types())
     sizes = company_sizes()
+    # Records created from an official list have no size until their agency claims them.
+    unknown_size = len(sizes) if any("company_size" not in a for a in agencies) else None
     quals = _Table(qualification_kinds())
     rows: list[list[Any]] = []
     graded: list[tuple[list[Any], str | None]] = []
@@ -86,9 +92,9 @@ def build_index(agencies: Iterable[Mapping[str, Any]], project_counts: Mapping[s
         total = getattr(score, "total", None)
         row = [a["id"], a["name"], district,
                [types.id(t) for t in a["business_types"]],
-               sizes.index(a["company_size"]),
+               sizes.index(a["company_size"]) if "company_size" in a else unknown_size,
                sorted({quals.id(q["kind"]) for q in a.get("qualifications", [])}),
-               1 if a["office_in_zone"] else 0,
+               1 if a.get("office_in_zone") else 0,
                None,  # grade: filled once all grades are known
                None if total is None else round(float(total), 1),
                project_counts.get(a["id"], 0),
@@ -103,7 +109,7 @@ def build_index(agencies: Iterable[Mapping[str, Any]], project_counts: Mapping[s
         "fields": ROW_FIELDS,
         "regions": [list(r) for r in regions.items],
         "types": types.items,
-        "sizes": list(sizes),
+        "sizes": list(sizes) + ([UNKNOWN_SIZE] if unknown_size is not None else []),
         "quals": quals.items,
         "grades": grades,
         "rows": rows,

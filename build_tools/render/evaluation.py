@@ -57,7 +57,24 @@ def methodology(scores: scoring.Scores) -> dict[str, Any]:
     titles = scoring.dimension_titles()
     dim_w = sum(ent["dimensions"].values())
     dims = [{"title": titles[d], "share": w / dim_w * 100} for d, w in ent["dimensions"].items()]
-    return {"criteria": criteria, "dimensions": dims, "k": ent["prior_strength"], "window": ent["window_years"]}
+    return {"criteria": criteria, "dimensions": dims, "k": ent["prior_strength"], "window": ent["window_years"],
+            "credit": credit_rules(cfg.get("credit") or {})}
+
+
+def credit_rules(credit: dict[str, dict]) -> list[dict[str, str]]:
+    """The config's credit rules in words, one row per record type."""
+    rows = []
+    for kind, rule in credit.items():
+        effects = []
+        if rule.get("deduct"):
+            cap = f"，最多扣 {rule['max_deduct']} 分" if "max_deduct" in rule else ""
+            effects.append(f"每条扣总分 {rule['deduct']} 分{cap}")
+        if rule.get("max_grade"):
+            effects.append(f"信用等级最高为 {rule['max_grade']}")
+        window = (f"评价年度及之前共 {rule['window_years']} 个年度内作出、评价日尚未移出的记录" if "window_years" in rule
+                  else "评价日仍在名单中（尚未移出）的记录")
+        rows.append({"type": kind, "window": window, "effect": "；".join(effects) or "仅公示，不影响评分"})
+    return rows
 
 
 def grade_counts(rows: list[scoring.AgencyScore], grades: list[dict]) -> list[tuple[str, int]]:

@@ -60,19 +60,18 @@ def _describe(node: dict[str, Any], defs: dict[str, Any]) -> str:
 
 
 def fields(kind: str) -> list[Field]:
-    """The CSV columns of a kind, in schema order, with nested objects flattened one level."""
+    """The CSV columns of a kind, in schema order, with nested objects flattened (`imported.source.title`)."""
     defs = _common_defs()
-    out = []
-    for name, raw in load_kinds()[kind].schema["properties"].items():
-        prop = _resolve(raw, defs)
-        if prop.get("type") == "object" and "properties" in prop:
-            for sub, sub_raw in prop["properties"].items():
-                subp = _resolve(sub_raw, defs)
-                out.append(Field(f"{name}.{sub}", f"{prop.get('title', name)}·{subp.get('title', sub)}",
-                                 _describe(subp, defs), _type_name(subp)))
-        else:
-            out.append(Field(name, prop.get("title", name), _describe(prop, defs), _type_name(prop)))
-    return out
+    return [f for name, raw in load_kinds()[kind].schema["properties"].items()
+            for f in _flatten(name, "", _resolve(raw, defs), defs)]
+
+
+def _flatten(name: str, title: str, prop: dict[str, Any], defs: dict[str, Any]) -> list[Field]:
+    label = f"{title}·{prop.get('title', name)}" if title else prop.get("title", name.rsplit(".", 1)[-1])
+    if prop.get("type") == "object" and "properties" in prop:
+        return [f for sub, raw in prop["properties"].items()
+                for f in _flatten(f"{name}.{sub}", label, _resolve(raw, defs), defs)]
+    return [Field(name, label, _describe(prop, defs), _type_name(prop))]
 
 
 def _cell(value: Any) -> Any:
@@ -89,10 +88,9 @@ def _cell(value: Any) -> Any:
 def flat_row(data: dict[str, Any], columns: list[Field]) -> dict[str, Any]:
     row = {}
     for f in columns:
-        head, _, sub = f.name.partition(".")
-        value = data.get(head)
-        if sub:
-            value = value.get(sub) if isinstance(value, dict) else None
+        value: Any = data
+        for part in f.name.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
         row[f.name] = _cell(value)
     return row
 

@@ -39,12 +39,22 @@ def regions_attr(faq: Record) -> str:
     return "|".join("/".join([r["province"], r.get("city", ""), r.get("district", "")]) for r in faq.data.get("regions", []))
 
 
+def source_text(source: str | dict[str, str]) -> tuple[str, str]:
+    """(text, link) of a FAQ's source: a sentence, or a published letter's mailbox, reply date and office."""
+    if isinstance(source, str):
+        return source, ""
+    parts = [source["mailbox"], f"{source['office']}答复" if source.get("office") else "", source.get("reply_date", "")]
+    return " · ".join(p for p in parts if p), source.get("url", "")
+
+
 def shown(faq: Record, dataset: Dataset, base: str) -> dict[str, Any]:
     """What a result card shows; URLs relative to the page at `base`."""
     d = faq.data
     expert = dataset.get("expert", d.get("expert", ""))
+    source, source_url = source_text(d["source"])
     return {
-        "question": d["question"], "answer": d["answer"], "category": d["category"], "source": d["source"],
+        "question": d["question"], "answer": d["answer"], "category": d["category"], "source": source,
+        "source_url": source_url,
         "date": d.get("date", ""), "url": base + url("faq", faq.id), "link": d.get("link", ""),
         "regions": [region_label(r) for r in d.get("regions", [])],
         "expert": {"name": expert.data["name"], "url": base + url("expert", expert.id)} if expert else None,

@@ -18,7 +18,7 @@ from typing import Any
 
 
 from ..records.dump import dump_yaml
-from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry
+from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry, submission_required
 
 SEPARATOR = " | "                     # between the columns of one table row
 LIST_SPLIT = re.compile(r"[\n,，、;；]+")  # between the items of a simple list
@@ -132,9 +132,11 @@ def _table_description(title: str, desc: str, cols: tuple[Field, ...], max_items
 def fields_of(kind: Kind, schema_dir: Path = SCHEMA_DIR) -> list[Field]:
     """Form fields of a record kind, in schema order."""
     resolver = registry(schema_dir).resolver(base_uri=kind.schema.get("$id", ""))
-    required = set(kind.schema.get("required", []))
+    required = submission_required(kind.schema)
     out: list[Field] = []
     for name, node in kind.schema.get("properties", {}).items():
+        if node.get("x-form") is False:
+            continue  # written by an importer, never by a person (e.g. agency `imported`)
         sub, sub_resolver, defname = _resolve(node, resolver)
         title = sub.get("title", name)
         if sub.get("type") == "object":
@@ -328,7 +330,7 @@ def set_value(record: dict, key: str, value: Any) -> None:
 
 def required_groups(fields: list[Field], kind: Kind) -> list[str]:
     """Top-level objects that are required: always present, so missing children are named one by one."""
-    required = set(kind.schema.get("required", []))
+    required = submission_required(kind.schema)
     return [g for g in dict.fromkeys(f.key.split(".")[0] for f in fields if "." in f.key) if g in required]
 
 

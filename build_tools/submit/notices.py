@@ -10,10 +10,7 @@ by hand are never overwritten and importing the same export twice changes nothin
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
 import hashlib
-import io
 import json
 import re
 import sys
@@ -27,7 +24,9 @@ from ..records import messages, personal
 from ..context import ROOT
 from ..records.dump import dump_yaml
 from .formspec import iso_date
-from ..records.safeyaml import YamlError, decode, load_bytes
+from .importers.table import ImportFileError as NoticeFileError  # the file as a whole cannot be imported
+from .importers.table import csv_cells, decode_text, xlsx_cells
+from ..records.safeyaml import YamlError, load_bytes
 from ..records.schemas import SCHEMA_DIR, is_safe_url, load_kinds, registry, validator
 from ..records.sealing import Sealer
 
@@ -63,10 +62,6 @@ REQUIRED = ("title", "notice_type", "province", "city", "demand_type", "publishe
 _HEADER = {alias.strip().lower(): name for name, aliases in COLUMNS.items() for alias in aliases}
 
 
-class NoticeFileError(Exception):
-    """The file as a whole cannot be imported (unreadable, wrong format, missing columns)."""
-
-
 @dataclass
 class Report:
     added: list[tuple[str, str]] = field(default_factory=list)          # (row label, record id)
@@ -84,62 +79,17 @@ def read_rows(path: Path) -> tuple[list[tuple[str, dict[str, str]]], list[str]]:
         raise NoticeFileError(f"文件过大（{len(raw)} 字节，上限 {MAX_INPUT} 字节），请分批导入")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _table(_xlsx_cells(raw), [])
-    text, notes = _text(raw)
+        return _table(xlsx_cells(raw), [])
+    text, notes = decode_text(raw)
     if suffix == ".json":
         return _json_rows(text), notes
     if suffix in (".csv", ".txt"):
-        return _table(_csv_cells(text), notes)
+        return _table(csv_cells(text), notes)
     raise NoticeFileError(f"不支持的文件类型“{path.suffix}”：请导出为 .csv、.xlsx 或 .json")
-
-
-def _text(raw: bytes) -> tuple[str, list[str]]:
-    """UTF-8 (BOM fine); spreadsheet exports on Chinese Windows are often GB18030, accept those too."""
-    try:
-        return decode(raw, MAX_INPUT), []
-    except YamlError:
-        try:
-            return raw.decode("gb18030"), ["文件不是 UTF-8，已按 GB18030（GBK）编码读取"]
-        except UnicodeDecodeError:
-            raise NoticeFileError("无法识别文件编码，请另存为 UTF-8 后重试") from None
 
 
 def _canonical(header: str) -> str | None:
     return _HEADER.get(header.strip().lstrip("\ufeff").lower())
-
-
-def _csv_cells(text: str) -> Iterator[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise NoticeFileError(f"CSV 格式错误（第 {reader.line_num} 行附近）：{exc}") from None
-
-
-def _xlsx_cells(raw: bytes) -> Iterator[list[str]]:
-    """First worksheet of an Excel export; date cells become YYYY-MM-DD, whole numbers lose their “.0”."""
-    import openpyxl  # only needed for Excel files
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for damaged files
-        raise NoticeFileError(f"无法读取 Excel 文件（{type(exc).__name__}），请确认是 .xlsx 格式") from None
-    try:
-        for values in book.worksheets[0].iter_rows(values_only=True):
-            yield [_xlsx_text(v) for v in values]
-    finally:
-        book.close()
-
-
-def _xlsx_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _table(cells: Iterator[list[str]], notes: list[str]) -> tuple[list[tuple[str, dict[str, str]]], list[str]]:
