@@ -75,7 +75,7 @@ def mask_of(number: str) -> str:
 
 # --- raw numbers ---------------------------------------------------------------------------------
 _D = "[0-9０-９]"  # ASCII and full-width digits (what people type, and what NFKC makes ASCII)
-_SEP = (r"[ \t\n\r\f\v\x1c-\x1f\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000"  # spaces, zero-width
+_SEP = (r"[ \t\n\r\f\v\x1c-\x1f\x85\xa0\xad\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000"  # spaces, zero-width, soft hyphen
         r"\-\u2010-\u2015\u2212\ufe63\uff0d.\uff0e\u00b7\u30fb\uff65_/\u2060\ufeff]")         # dashes, dots, slash
 _X = "XxＸｘ"
 # maximal chains of digit groups joined by short separator runs; an ID may end in X
@@ -125,8 +125,8 @@ def _as_mobile(digits: str, lengths: list[int]) -> str | None:
         if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
             if lengths[0] == len(prefix):
                 lengths = lengths[1:]
-            elif lengths[0] == len(digits):
-                lengths = [11]
+            elif lengths[0] > len(prefix):  # glued to the first group of a grouped number
+                lengths = [lengths[0] - len(prefix)] + lengths[1:]
             else:
                 return None
             digits = digits[len(prefix):]
@@ -155,6 +155,10 @@ def _valid_yymmdd(text: str) -> bool:
 
 
 _PREFIX_BEFORE = re.compile(r"[+＋]\s?$")
+
+
+def _ascii_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def _window(spans: list[tuple[int, int, str]], i: int) -> Found | None:
@@ -197,6 +201,8 @@ def find(text: str) -> list[Found]:
         i = 0
         while i < len(spans):
             hit = _window(spans, i)
+            if hit is not None and hit.kind == "mobile" and hit.end < len(text) and _ascii_letter(text[hit.end]):
+                hit = None  # eleven digits glued to a letter begin a code (a credit code such as 13…A…), not a phone
             if hit is not None:
                 head = max(0, hit.start - 2)  # a + written before the country code belongs to the number
                 before = _PREFIX_BEFORE.search(text, head, hit.start) if hit.kind == "mobile" else None
