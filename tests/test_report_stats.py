@@ -286,7 +286,12 @@ def test_pie_slices_show_the_tables_integer_percents():
 
 
 def test_open_data_csv_cells_cannot_become_formulas():
+    """Rows are flattened as they are; the CSV writer makes every cell inert (render/tabular.inert)."""
+    import pandas as pd
+    from build_tools.render.tabular import csv_bytes
     columns = [f for f in opendata.fields("agency") if f.name in ("name", "service_regions", "office_in_zone")]
     row = opendata.flat_row({"name": "=HYPERLINK(\"http://x\")", "service_regions": ["天津市", "河北省"],
                              "office_in_zone": False}, columns)
-    assert row == {"name": "'=HYPERLINK(\"http://x\")", "office_in_zone": "否", "service_regions": "天津市、河北省"}
+    assert row == {"name": "=HYPERLINK(\"http://x\")", "office_in_zone": "否", "service_regions": "天津市、河北省"}
+    written = list(csv.DictReader(io.StringIO(csv_bytes(pd.DataFrame([row])).decode("utf-8-sig"))))
+    assert written == [{"name": "'=HYPERLINK(\"http://x\")", "office_in_zone": "否", "service_regions": "天津市、河北省"}]

@@ -188,7 +188,7 @@ def with_personal_numbers(rec: Record, problems: list) -> list:
     fields = {messages.field_path(path) for path, _ in hits}
     kept = [p for p in problems if p[1] not in fields]
     return kept + [(rec.line(messages.pointer(path)), messages.field_path(path),
-                    *(_link_message(hit) if path and path[-1] in privacy.VERBATIM else
+                    *(_link_message(hit) if path and path[-1] in privacy.LINKS else
                       (personal.message(hit), personal.ENGLISH)))
                    for path, hit in hits]
 

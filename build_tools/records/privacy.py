@@ -19,7 +19,8 @@ from .personal import find, mask_of, show_masked
 
 # Fields copied verbatim: links and credit codes. tests/test_hostile.py checks this against the schemas
 # (every safe-url / safe-link / credit-code field).
-VERBATIM = frozenset({"url", "website", "link", "registration_url", "credit_code"})
+LINKS = frozenset({"url", "website", "link", "registration_url"})
+VERBATIM = LINKS | {"credit_code"}
 
 
 def mask_text(text: str) -> str:

@@ -26,7 +26,7 @@ class Problem:
 def github_annotation(p: Problem) -> str:
     """A GitHub Actions workflow command: shown on the PR's changed line."""
     def esc(value: str, prop: bool = False) -> str:
-        value = printable(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        value = printable(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
         return value.replace(":", "%3A").replace(",", "%2C") if prop else value
     where = f"file={esc(p.file, True)}" + (f",line={p.line}" if p.line else "")
     title = f",title={esc('字段 ' + p.field, True)}" if p.field else ""
