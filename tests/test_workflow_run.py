@@ -509,7 +509,8 @@ def test_h12d_only_the_deploy_job_may_write_pages_or_mint_id_tokens():
             else:
                 writes = {"*"} if perms in ("write-all",) else set()
             allowed = {("publish.yml", "deploy"): {"pages", "id-token"},
-                       ("intake.yml", "intake"): {"contents", "pull-requests", "issues"}}.get((workflow, job), set())
+                       ("intake.yml", "intake"): {"contents", "pull-requests", "issues"},
+                       ("import.yml", "import"): {"contents", "pull-requests"}}.get((workflow, job), set())
             assert writes <= allowed, (workflow, job, writes)
     assert _effective_permissions("publish.yml")["deploy"] == {"pages": "write", "id-token": "write"}
 

@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import jsonschema
-
 from . import gitdata, mdsafe
 from ..context import ROOT
 from ..records import messages
