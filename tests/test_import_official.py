@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fictitious import MOBILE_2, RESIDENT_ID
+
 from build_tools.commands import cli
 from build_tools.compute import official as off
 from build_tools.compute import scoring
@@ -465,12 +467,12 @@ def test_personal_numbers_in_official_text_are_sealed(data, tmp_path):
     penalties = tmp_path / "p.csv"
     penalties.write_text("行政相对人名称,统一社会信用代码,行政处罚决定书文号,违法事实,处罚决定日期,处罚机关\n"
                          "津沽示例环境监测有限公司,91120116MA05T12349,津滨环罚〔2025〕7号,"
-                         "现场负责人（身份证号11010519491231002X，电话13912345678）拒绝检查,2025-05-06,天津市滨海新区生态环境局\n",
+                         f"现场负责人（身份证号{RESIDENT_ID}，电话{MOBILE_2}）拒绝检查,2025-05-06,天津市滨海新区生态环境局\n",
                          encoding="utf-8")
     report = import_credit(penalties, data, default_type="行政处罚")
     path = data / report.added[0][1]
     text = path.read_text(encoding="utf-8")
-    assert "11010519491231002X" not in text and "13912345678" not in text and text.count("sealed:v1:") == 2
+    assert RESIDENT_ID not in text and MOBILE_2 not in text and text.count("sealed:v1:") == 2
     assert personal.masked_view(load(path)["reason"]) == "现场负责人（身份证号110105********002X，电话139****5678）拒绝检查"
     _, problems = validate_tree(data)
     assert problems == []

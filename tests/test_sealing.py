@@ -386,7 +386,7 @@ def test_the_browser_seals_and_the_bureau_unseals(seal_site, serve, page, tmp_pa
     assert page.locator("h1").inner_text() == "号码加密"
     assert page.locator(".tp-seal-demo").is_visible()  # the demo key says so
     requests: list = []
-    page.on("request", requests.append)
+    page.on("request", lambda r: requests.append(r))
     page.locator("#tp-seal-number").fill(f"+86 {M[:3]} {M[3:7]} {M[7:]}".translate(FW))
     page.get_by_role("button", name="加密").click()
     page.wait_for_selector("#tp-seal-result:not([hidden])")
