@@ -308,3 +308,26 @@ def test_nginx_serves_the_new_release_at_once(built, tmp_path, nginx):
     assert "second release" in fetch()
     hosts.rollback(hosts.Target.parse(str(target)))
     assert "second release" not in fetch()
+
+
+def test_release_refuses_a_site_built_for_another_path(mini_site, tmp_path):
+    """mkdocs.yml's site_url has a path (/eco-third-party/); the 404 page's links only work there."""
+    site = copy_site(mini_site, tmp_path)
+    problems = release.seal(site, release.Settings(cache=None, **FAST)).problems
+    assert [p for p in problems if "PLATFORM_SITE_URL" in p and "/eco-third-party/" in p]
+    outcome = release.seal(site, release.Settings(cache=None, **FAST), base_path="/eco-third-party/")
+    assert outcome.ok and outcome.meta["site_url"] == "https://example.org/eco-third-party/"
+
+
+def test_nightly_workflow_can_deploy_to_the_bureau_after_the_tests():
+    import yaml
+    doc = yaml.load((ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    job = doc["jobs"]["deploy-bureau"]
+    assert job["needs"] == "build" and job["if"] == "vars.BUREAU_DEPLOY_TO != ''"   # opt-in, after the tests
+    assert job["permissions"] == {"contents": "read"} and job["environment"]["name"] == "bureau"
+    steps = job["steps"]
+    assert steps[0]["with"]["persist-credentials"] == "false"
+    runs = [s.get("run", "") for s in steps]
+    assert runs.index("make release") < next(i for i, r in enumerate(runs) if "build_tools deploy" in r)
+    deploy = next(r for r in runs if "build_tools deploy" in r)
+    assert "StrictHostKeyChecking=yes" in deploy and "secrets." not in deploy   # secrets only through env

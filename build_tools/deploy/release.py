@@ -158,9 +158,19 @@ def walk(site: Path) -> tuple[list[str], list[str]]:
     return sorted(files), problems
 
 
+def _locs(site: Path) -> list[str]:
+    return re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
+
+
+def site_url(site: Path) -> str | None:
+    """The address the site was built for (mkdocs' site_url): its home page's address in the sitemap."""
+    locs = _locs(site)
+    return min(locs, key=len) if locs else None
+
+
 def sitemap_pages(site: Path) -> list[str]:
     """Files the sitemap's pages live in (`agencies/x/` -> `agencies/x/index.html`), relative to the site."""
-    locs = re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
+    locs = _locs(site)
     if not locs:
         return []
     base = urlparse(min(locs, key=len)).path   # the home page's address is the site's base
@@ -172,10 +182,15 @@ def sitemap_pages(site: Path) -> list[str]:
     return pages
 
 
-def site_problems(site: Path, files: list[str]) -> list[str]:
-    """Structural checks of a built site: the pages every build has, and every sitemap page present."""
+def site_problems(site: Path, files: list[str], base_path: str = "/") -> list[str]:
+    """Structural checks of a built site: the pages every build has, every sitemap page present, and the
+    path it was built for (the 404 page's links are absolute: they only work at that path)."""
     present = set(files)
     problems = [f"{rel}: 缺少（missing）" for rel in REQUIRED if rel not in present]
+    url = site_url(site) if "sitemap.xml" in present else None
+    if url and urlparse(url).path != base_path:
+        problems.append(f"站点按 {url} 构建，但将在路径 {base_path} 下提供：构建时设置 PLATFORM_SITE_URL=https://<域名>{base_path}"
+                        f"（site built for {url}, served at {base_path}: set PLATFORM_SITE_URL）")
     if "sitemap.xml" in present:
         pages = sitemap_pages(site)
         problems += [f"{rel}: 站点地图中的页面不存在（page in the sitemap is missing）"
@@ -210,7 +225,7 @@ def git_commit(root: Path = ROOT) -> str:
 
 
 def seal(site: Path, settings: Settings, commit: str | None = None, now: dt.datetime | None = None,
-         log=print) -> Outcome:
+         base_path: str = "/") -> Outcome:
     """Check, precompress and write the manifest of `site`; nothing is written to .release/ on failure."""
     started = time.monotonic()
     release_dir = site / RELEASE_DIR
@@ -225,7 +240,7 @@ def seal(site: Path, settings: Settings, commit: str | None = None, now: dt.date
         for child in release_dir.iterdir():
             child.unlink()
         release_dir.rmdir()
-    problems += site_problems(site, files)
+    problems += site_problems(site, files, base_path)
     present = set(files)
     tasks = [(site, rel, twins_for(rel, present, settings), settings) for rel in files]
     reports: list[FileReport] = []
@@ -252,6 +267,7 @@ def seal(site: Path, settings: Settings, commit: str | None = None, now: dt.date
         "name": f"{built:%Y%m%dT%H%M%SZ}-{commit}",
         "commit": commit,
         "built_at": built.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "site_url": site_url(site),
         "files": len(sums),
         "bytes": sum((site / path).stat().st_size for path, _ in sums),
         "sums_sha256": hashlib.sha256(sums_text.encode()).hexdigest(),
@@ -348,7 +364,8 @@ def cmd_release(args: argparse.Namespace) -> int:
     settings = Settings(gzip_level=args.gzip_level,
                         brotli_quality=None if args.brotli_quality < 0 else args.brotli_quality,
                         cache=cache_location(), jobs=args.jobs)
-    outcome = seal(site, settings, commit=args.commit)
+    outcome = seal(site, settings, commit=args.commit, base_path="/" + args.base_path.strip("/") + "/" if
+                   args.base_path.strip("/") else "/")
     if not outcome.ok:
         for problem in outcome.problems:
             print(problem, file=sys.stderr)
@@ -368,6 +385,7 @@ def register(sub) -> None:
     p = sub.add_parser("release", help="检查并封装已构建的站点，准备发布（check, precompress and seal a built site）")
     p.add_argument("site", nargs="?", default="site", help="已构建的站点目录（默认 site/）")
     p.add_argument("--commit", help="提交号（默认取 git HEAD）")
+    p.add_argument("--base-path", default="/", help="站点在服务器上的路径（默认 /，与随附的 nginx 配置一致）")
     p.add_argument("--gzip-level", type=int, default=9, choices=range(1, 10), metavar="1-9")
     p.add_argument("--brotli-quality", type=int, default=11, choices=range(-1, 12), metavar="0-11",
                    help="brotli 压缩质量，-1 不生成 .br（默认 11，按内容缓存）")
