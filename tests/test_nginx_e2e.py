@@ -15,6 +15,7 @@ import gzip
 import http.client
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -226,3 +227,38 @@ def test_access_log_of_the_visits_feeds_the_usage_report(visits, tmp_path, serve
     assert rows["年度报告"][-1] == str(sum(p.startswith("report/") for p in views))
     assert rows["首页"][-1] == "1"
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("variant", ["http", "http-no-brotli", "tls"])
+def test_rendered_configuration_passes_nginx_t(tmp_path, variant):
+    """Every variant the operator can render is a configuration nginx accepts (TLS with a throw-away cert)."""
+    from build_tools.deploy import nginx as conf
+    from conftest import NGINX
+    tls = {}
+    if variant == "tls":
+        if not shutil.which("openssl"):
+            pytest.skip("openssl not installed")
+        cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-days", "1", "-subj", "/CN=platform.test", "-keyout", str(key), "-out", str(cert)],
+                       check=True, capture_output=True)
+        tls = {"tls_cert": str(cert), "tls_key": str(key), "listen": "127.0.0.1:8443", "http_listen": "127.0.0.1:8080"}
+    brotli = variant != "http-no-brotli" and conf.brotli_available()
+    server = conf.Server(root=str(tmp_path / "current"), access_log=str(tmp_path / "access.log"),
+                         brotli=brotli, **({"listen": "127.0.0.1:8080"} | tls))
+    text = conf.render(server)
+    assert ("brotli_static on;" in text) == brotli and ("ssl_certificate " in text) == (variant == "tls")
+    assert ("Strict-Transport-Security" in text) == (variant == "tls")
+    assert not re.search(r"@[A-Z_]+@", text)
+    (tmp_path / "nginx.conf").write_text(conf.standalone(text, tmp_path, brotli))
+    check = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize("field, value", [("server_name", "x; include /etc/shadow"), ("root", "/srv/a b"),
+                                          ("access_log", "/tmp/x}"), ("server_name", "$host")])
+def test_configuration_values_cannot_inject_directives(field, value):
+    from build_tools.deploy import nginx as conf
+    with pytest.raises(ValueError):
+        conf.render(conf.Server(**{"root": "/srv/platform/current", field: value}))
