@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -232,14 +233,13 @@ def seal(site: Path, settings: Settings, commit: str | None = None, now: dt.date
     previous = _read_json(site / META)
     files, problems = walk(site)
     if previous:   # a second `release` of the same folder: its twins are made again, not counted as pages
-        made = set(previous.get("twins", []))
-        for rel in made & set(files):
+        present = set(files)
+        made = {rel for rel in previous.get("twins", []) if isinstance(rel, str) and rel in present
+                and rel.endswith((".gz", ".br")) and rel[:-3] in present}
+        for rel in made:
             (site / rel).unlink()
         files = [rel for rel in files if rel not in made]
-    if release_dir.exists():
-        for child in release_dir.iterdir():
-            child.unlink()
-        release_dir.rmdir()
+    shutil.rmtree(release_dir, ignore_errors=True)
     problems += site_problems(site, files, base_path)
     present = set(files)
     tasks = [(site, rel, twins_for(rel, present, settings), settings) for rel in files]

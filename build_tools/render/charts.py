@@ -80,7 +80,7 @@ def plotly_styles() -> tuple[str, tuple[str, ...]]:
 def plotly_context(base: str) -> dict[str, Any]:
     """What a page with charts passes to templates/_plotly.html."""
     return {"plotly_src": base + PLOTLY_PATH, "plotly_css": base + PLOTLY_CSS_PATH,
-            "plotly_style_ids": plotly_styles()[1]}
+            "plotly_style_id": PLOTLY_STYLE_ID, "plotly_style_ids": plotly_styles()[1]}
 
 
 def _labels(values: Any) -> list[str]:
