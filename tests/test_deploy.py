@@ -331,3 +331,12 @@ def test_nightly_workflow_can_deploy_to_the_bureau_after_the_tests():
     assert runs.index("make release") < next(i for i, r in enumerate(runs) if "build_tools deploy" in r)
     deploy = next(r for r in runs if "build_tools deploy" in r)
     assert "StrictHostKeyChecking=yes" in deploy and "secrets." not in deploy   # secrets only through env
+
+
+def test_deploy_settings_come_from_the_environment_object():
+    from build_tools.settings import Environment
+    env = Environment.from_environ({"PLATFORM_SITE_URL": "https://hbfw.example.gov.cn", "PLATFORM_COMPRESS_CACHE": "0",
+                                    "PLATFORM_DEPLOY_SSH": "ssh -p 2222"})
+    assert (env.site_url, env.deploy_ssh) == ("https://hbfw.example.gov.cn/", "ssh -p 2222")
+    assert release.cache_location(env) is None
+    assert release.cache_location(Environment()) == ROOT / ".cache" / "compress"
