@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test validate chromium clean bench
+.PHONY: site serve test validate chromium nginx release deploy clean bench
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,24 @@ serve: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-test: $(STAMP) chromium validate
+# The end-to-end tests serve the site through Debian's nginx (with its brotli module) and deploy with rsync.
+nginx:
+	@[ -x /usr/sbin/nginx ] && [ -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] \
+	  && command -v rsync >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq nginx libnginx-mod-http-brotli-static rsync; }
+
+test: $(STAMP) chromium nginx validate
 	$(PY) -m pytest -q
+
+# A release for the bureau's own server (README "Serving from the bureau's machine room"): the site built for
+# PLATFORM_SITE_URL, checked, precompressed and sealed with its manifest. `make deploy TO=user@host:/srv/platform`
+# then uploads it and switches atomically.
+release: site
+	$(PY) -m build_tools release site
+
+deploy: release
+	@[ -n "$(TO)" ] || { echo "usage: make deploy TO=DIR|user@host:DIR"; exit 2; }
+	$(PY) -m build_tools deploy --site site --to "$(TO)"
 
 # Benchmark on generated data: `make bench SIZES=1000,10000` (default 1000,10000,100000; builds up to BUILD_MAX agencies).
 bench: $(STAMP)

@@ -96,6 +96,9 @@ class Environment:
     jobs: int | None = None           # PLATFORM_JOBS: worker processes for loading (default: one per core)
     strict_facts: bool = False        # PLATFORM_STRICT_FACTS=1: checks may read declared fields only (tests)
     sealing_key: str | None = None    # PLATFORM_SEALING_KEY: another public-key file (tests, staging sites)
+    site_url: str | None = None       # PLATFORM_SITE_URL: the address the site is served at (the bureau's host)
+    compress_cache: str | None = None  # PLATFORM_COMPRESS_CACHE: `release`'s compressed files, "0" = off
+    deploy_ssh: str | None = None     # PLATFORM_DEPLOY_SSH: the ssh command `deploy`/`rollback` use
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Environment:
@@ -110,7 +113,10 @@ class Environment:
         return cls(today=today, data=env.get("PLATFORM_DATA") or None, cache=env.get("PLATFORM_CACHE") or None,
                    page_cache=env.get("PLATFORM_PAGE_CACHE") or None, jobs=int(jobs) if jobs else None,
                    strict_facts=env.get("PLATFORM_STRICT_FACTS") == "1",
-                   sealing_key=env.get("PLATFORM_SEALING_KEY") or None)
+                   sealing_key=env.get("PLATFORM_SEALING_KEY") or None,
+                   site_url=env["PLATFORM_SITE_URL"].rstrip("/") + "/" if env.get("PLATFORM_SITE_URL") else None,
+                   compress_cache=env.get("PLATFORM_COMPRESS_CACHE") or None,
+                   deploy_ssh=env.get("PLATFORM_DEPLOY_SSH") or None)
 
     def cache_folder(self, setting: str | None, default: Path) -> Path | None:
         """A cache's folder: None when its variable is "0", the variable's folder, else `default`."""
@@ -145,10 +151,11 @@ class Settings:
     def from_mkdocs(cls, config: Any) -> Settings:
         """From a loaded MkDocsConfig (the hook's, or `load()`'s)."""
         where = f"{Path(config.config_file_path).name if config.config_file_path else 'mkdocs.yml'} extra.platform"
+        env = environment()
         return cls(project_root=Path(config.config_file_path).resolve().parent if config.config_file_path else ROOT,
-                   site_url=config.site_url or "",
+                   site_url=env.site_url or config.site_url or "",
                    platform=PlatformSettings.from_mapping(config.extra.get("platform"), where),
-                   env=environment())
+                   env=env)
 
 
 def load(config_file: Path = MKDOCS_YML) -> Settings:

@@ -24,6 +24,7 @@ def on_config(config):
     global _prepared, _store
     try:
         settings = Settings.from_mkdocs(config)  # extra.platform, site_url, PLATFORM_*: read once, checked
+        config.site_url = settings.site_url or config.site_url   # PLATFORM_SITE_URL: the theme's 404 page, sitemap
         _store = pagecache.Store(pagecache.location(settings.env))
         _prepared = pipeline.prepare(settings.data_root, settings)
     except SettingsError as exc:

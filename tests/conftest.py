@@ -5,10 +5,13 @@ import functools
 import http.server
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"
 TODAY = "2026-11-25"  # pinned so "expired" and "open" flags are reproducible
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # Keep the validation cache of test runs (many temporary data roots) out of the working tree.
 os.environ.setdefault("PLATFORM_CACHE", tempfile.mkdtemp(prefix="tp-validate-cache-"))
 os.environ.setdefault("PLATFORM_PAGE_CACHE", tempfile.mkdtemp(prefix="tp-page-cache-"))
@@ -27,6 +31,7 @@ os.environ.setdefault("PLATFORM_STRICT_FACTS", "1")  # cross-record checks may r
 KEYS = Path(__file__).resolve().parent / "keys"
 DEMO_PUBLIC, DEMO_PRIVATE = KEYS / "demo-bureau-public.yaml", KEYS / "demo-bureau-private.pem"
 os.environ.setdefault("PLATFORM_SEALING_KEY", str(DEMO_PUBLIC))
+os.environ.setdefault("PLATFORM_COMPRESS_CACHE", tempfile.mkdtemp(prefix="tp-compress-cache-"))
 
 
 def build_site(data_dir: Path, site_dir: Path, env: dict[str, str] | None = None,
@@ -73,6 +78,59 @@ def serve():
     yield start
     for server in servers:
         server.shutdown()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def nginx(tmp_path_factory):
+    """nginx(root) -> (base URL, access log): Debian's nginx serving `root` through the shipped configuration.
+
+    Runs in the foreground with its own prefix, pid, logs and temp folders in a temp dir, on a free port of
+    127.0.0.1 (no root-owned paths); every server is stopped at the end of the session."""
+    from build_tools.deploy import nginx as conf
+    if not Path(NGINX).exists():
+        pytest.fail("Debian nginx is not installed: run `make test`, which installs it")
+    running: list[subprocess.Popen] = []
+
+    def start(root: Path) -> tuple[str, Path]:
+        for _attempt in range(5):   # the free port may be taken between choosing and binding it
+            work = tmp_path_factory.mktemp("nginx")
+            port, log = _free_port(), work / "access.log"
+            server = conf.Server(root=str(root), listen=f"127.0.0.1:{port}", access_log=str(log),
+                                 brotli=conf.brotli_available())
+            (work / "nginx.conf").write_text(conf.standalone(conf.render(server), work, server.brotli))
+            proc = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf")],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    running.append(proc)
+                    return f"http://127.0.0.1:{port}/", log
+                except OSError:
+                    time.sleep(0.05)
+            proc.kill()
+            error = proc.communicate()[1].decode(errors="replace")
+            if (work / "error.log").exists():
+                error += (work / "error.log").read_text(errors="replace")
+            if "Address already in use" not in error:
+                pytest.fail(f"nginx did not start:\n{error}")
+        pytest.fail("nginx: no free port after 5 attempts")
+
+    yield start
+    for proc in running:
+        proc.send_signal(signal.SIGQUIT)   # graceful: finish requests, flush the access log
+    for proc in running:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from ..compute.official import Check, CreditRecord, Official
 from ..context import BuildContext
 from ..records.model import Dataset, Record
 from .output import Output
-from .charts import PLOTLY_PATH, bar_figure
+from .charts import bar_figure, plotly_context
 from .directory_index import build_index, score_lookup
 from .evaluation import score_context
 from .html import page
@@ -109,7 +109,7 @@ def overview(ctx: BuildContext) -> Iterable[Output]:
     charts = [{"id": key, "title": title, "label": label, "rows": rows,
                "figure": bar_figure(rows, label, "机构数（家）")} for key, title, label, rows in sections]
     base = base_for(path)
-    yield Output(path, page("机构概览", "agency_overview.html", cache=ctx.page_cache, base=base, plotly_src=base + PLOTLY_PATH,
+    yield Output(path, page("机构概览", "agency_overview.html", cache=ctx.page_cache, base=base, **plotly_context(base),
                             stats=stats, charts=charts), in_nav=True)
 
 

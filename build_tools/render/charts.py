@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import json
+import re
+from functools import lru_cache
 from typing import Any, Iterable
 
 import pandas as pd
@@ -21,9 +23,64 @@ PLOTLY_PATH = "assets/javascripts/plotly.min.js"
 COLORS = ["#2e7d32", "#00897b", "#1565c0", "#f9a825", "#6d4c41", "#8e24aa", "#c62828", "#546e7a", "#ef6c00", "#3949ab"]
 
 
+PLOTLY_CSS_PATH = "assets/stylesheets/plotly.css"
+# plotly.js looks for an element with this id before adding its own inline <style>, and adds nothing when the
+# element has the class no-inline-styles (plotly.js >= 2.2x): the site's <link> to PLOTLY_CSS_PATH is that element.
+PLOTLY_STYLE_ID = "plotly.js-style-global"
+_JS_STRING = r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+_RULE = re.compile(rf"\s*({_JS_STRING}|[A-Za-z_$][\w$]*)\s*:\s*({_JS_STRING})\s*([,}}])")
+# A bundled library (maplibre's CSS) adds its <style id="…"> unless an element with that id exists.
+_BUNDLED_STYLE = re.compile(r'document\.getElementById\("([^"\\]+)"\)\)\{var \w+=document\.createElement\("style"\)')
+
+
 def plotly_asset() -> Output:
     """plotly.js from the installed plotly package, written once for the whole site (no CDN)."""
     return Output(PLOTLY_PATH, plotly.offline.get_plotlyjs())
+
+
+def _js_string(literal: str) -> str:
+    """The value of a JavaScript string literal (quotes and the escapes minified code uses)."""
+    def unescape(m: re.Match) -> str:
+        code = m.group(1)
+        if code[0] in "ux" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return {"n": "\n", "t": "\t", "r": "\r"}.get(code, code)
+    return re.sub(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", unescape, literal[1:-1])
+
+
+@lru_cache(maxsize=1)
+def plotly_styles() -> tuple[str, tuple[str, ...]]:
+    """plotly.js's own stylesheet as CSS text, and the ids of the other <style> elements its bundle would add.
+
+    The site's Content-Security-Policy allows no inline style (README "no inline script/style"), so the rules
+    plotly.js inserts at load time (its `plotcss` table: X = the plot, Y = the notifier) are served as a file.
+    Read from the installed plotly.js, so they follow its version; a change in its layout fails the build here
+    rather than shipping a page the CSP breaks."""
+    js = plotly.offline.get_plotlyjs()
+    start = js.find('{"X,X div":')
+    if start < 0:
+        raise RuntimeError("plotly.js: stylesheet table not found (update charts.plotly_styles for this version)")
+    rules, pos = [], start + 1
+    while True:
+        m = _RULE.match(js, pos)
+        if m is None:
+            raise RuntimeError(f"plotly.js: unreadable stylesheet table at {pos}")
+        key = _js_string(m.group(1)) if m.group(1)[0] in "'\"" else m.group(1)   # Y: … is a bare key
+        value = _js_string(m.group(2))
+        selector = re.sub(r"^,", " ,", key).replace("X", ".js-plotly-plot .plotly").replace("Y", ".plotly-notifier")
+        rules.append(f"{selector}{{{value}}}")
+        pos = m.end()
+        if m.group(3) == "}":
+            break
+    # plotly.js inserts each rule at index 0, so its sheet lists them in reverse order: keep that cascade.
+    css = "/* plotly.js stylesheet, served as a file (no inline style under the CSP) */\n" + "\n".join(reversed(rules))
+    return css + "\n", tuple(dict.fromkeys(_BUNDLED_STYLE.findall(js)))
+
+
+def plotly_context(base: str) -> dict[str, Any]:
+    """What a page with charts passes to templates/_plotly.html."""
+    return {"plotly_src": base + PLOTLY_PATH, "plotly_css": base + PLOTLY_CSS_PATH,
+            "plotly_style_id": PLOTLY_STYLE_ID, "plotly_style_ids": plotly_styles()[1]}
 
 
 def _labels(values: Any) -> list[str]:
@@ -73,9 +130,10 @@ def lines(frame: pd.DataFrame, title: str, series: list[str], unit: str) -> dict
 
 
 def render(dataset, ctx) -> Iterable[Output]:
-    """The one copy of plotly.js on the site; pages with charts load it by `PLOTLY_PATH`."""
+    """The one copy of plotly.js on the site and its stylesheet; pages with charts load them by path."""
     del dataset, ctx
     yield plotly_asset()
+    yield Output(PLOTLY_CSS_PATH, plotly_styles()[0])
 
 
 def bar_figure(rows: list[tuple[str, int]], x_title: str, y_title: str) -> dict[str, Any]:

@@ -183,7 +183,7 @@ def year_outputs(s: YearStats, ctx: BuildContext, years: list[int]) -> Iterable[
                             usage=usage_text(s), usage_notes=usage_missing(s), scores=score_summary(ctx, s.year),
                             qa=qa_text(s),
                             definitions=DEFINITIONS, workbook=workbook, years=years,
-                            plotly_src=base + charts.PLOTLY_PATH,
+                            **charts.plotly_context(base),
                             description=f"{s.year}年生态环境第三方服务机构自主信息公开年度报告"))
 
 

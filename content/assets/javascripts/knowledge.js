@@ -50,6 +50,9 @@
       if (empty) empty.hidden = shown > 0;
     }
 
+    // Enter filters in place (a submit handler, not an inline onsubmit: the CSP allows no inline script).
+    var form = root.querySelector("form.tp-filters");
+    if (form) form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
     root.querySelectorAll("input, select").forEach(function (el) {
       el.addEventListener("input", apply);
       el.addEventListener("change", apply);
