@@ -122,10 +122,10 @@ def _generate(args: argparse.Namespace) -> int:
 def _commands() -> list:
     from ..submit import forms, intake, notices, ownership, prcheck, scaffold
     from ..submit.importers import agencies, credit, letters, policies, run
-    from . import report, seal, sitebuild
+    from . import consult, report, samplemedia, seal, sitebuild
     return [notices.register, agencies.register, credit.register, policies.register, letters.register, run.register,
             forms.register, intake.register, ownership.register, prcheck.register, scaffold.register,
-            report.register, seal.register, sitebuild.register]
+            report.register, seal.register, sitebuild.register, consult.register, samplemedia.register]
 
 
 COMMANDS: list = _commands()
