@@ -290,4 +290,8 @@ def test_open_data_csv_cells_cannot_become_formulas():
     columns = [f for f in opendata.fields("agency") if f.name in ("name", "service_regions", "office_in_zone")]
     row = opendata.flat_row({"name": "=HYPERLINK(\"http://x\")", "service_regions": ["天津市", "河北省"],
                              "office_in_zone": False}, columns)
-    assert row == {"name": "'=HYPERLINK(\"http://x\")", "office_in_zone": "否", "service_regions": "天津市、河北省"}
+    assert row == {"name": "=HYPERLINK(\"http://x\")", "office_in_zone": "否", "service_regions": "天津市、河北省"}
+    # the shared tabular writer makes the cell inert in every file it writes
+    import pandas as pd
+    from build_tools.render.tabular import csv_bytes
+    assert "'=HYPERLINK" in csv_bytes(pd.DataFrame([row])).decode("utf-8-sig")
