@@ -61,6 +61,7 @@ class UsageSettings:
     base_path: str = "/"
     admin_networks: tuple[str, ...] = ()
     agency_referrers: tuple[str, ...] = ("/pull/", "/pulls", "/merge_requests")
+    bulk_files: int = 50   # a commit changing at least this many records is a bulk load, not usage
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class PlatformSettings:
     qa_config: str | None = None        # relative to the project root; default config/qa.yaml
     sealing_key: str | None = None      # the bureau's PUBLIC key file; default config/sealing.yaml
     report_regions: tuple[str, ...] = DEFAULT_REGIONS
+    zone_name: str = "区内"              # the zone in page text: 在区内设立办公场地 (e.g. 示范区, 天津经开区)
     usage: UsageSettings = field(default_factory=UsageSettings)
 
     @classmethod
@@ -134,6 +136,7 @@ def environment() -> Environment:
 class Settings:
     project_root: Path = ROOT          # the folder of mkdocs.yml: relative settings start here
     site_url: str = ""
+    repo_url: str = ""                 # mkdocs.yml repo_url: the forge whose issue forms are the ways in
     platform: PlatformSettings = field(default_factory=PlatformSettings)
     env: Environment = field(default_factory=environment)
 
@@ -153,7 +156,7 @@ class Settings:
         where = f"{Path(config.config_file_path).name if config.config_file_path else 'mkdocs.yml'} extra.platform"
         env = environment()
         return cls(project_root=Path(config.config_file_path).resolve().parent if config.config_file_path else ROOT,
-                   site_url=env.site_url or config.site_url or "",
+                   site_url=env.site_url or config.site_url or "", repo_url=config.repo_url or "",
                    platform=PlatformSettings.from_mapping(config.extra.get("platform"), where),
                    env=env)
 

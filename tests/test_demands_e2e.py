@@ -184,7 +184,7 @@ def test_atom_feed_is_valid_newest_first_and_linked(site, base, page):
 
 
 def test_hall_is_in_nav_and_record_pages_are_not(site):
-    home = (site / "index.html").read_text(encoding="utf-8")
+    home = (site / "about/index.html").read_text(encoding="utf-8")  # (the home page links to the newest demands)
     assert "需求大厅" in home and "demands/d01" not in home
 
 

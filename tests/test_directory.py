@@ -82,7 +82,14 @@ def test_index_payload_uses_lookup_tables_and_scores(dataset):
     assert (lantian["score"], payload["grades"][lantian["grade"]], lantian["projects"]) == (None, UNRATED, 3)
     assert rows["hb-jingshui-water"]["quals"] == [] and rows["hb-jingshui-water"]["projects"] == 0
     # search text holds only what the lookups do not: no province/type names repeated per agency
-    assert jinhai["text"] == "第三大街 8 号 水、气、声环境质量监测；在线监测设备运维。 检验检测机构资质认定证书 运营维护能力评价证书"
+    own = "第三大街 8 号 水、气、声环境质量监测；在线监测设备运维。 检验检测机构资质认定证书 运营维护能力评价证书"
+    assert jinhai["text"].startswith(own + " ")
+    # plus the synonyms (config/search.yaml) of what it says that it does not say itself
+    assert jinhai["text"][len(own) + 1:].split() == ["自动监测", "在线监控"]
+    # served provinces: the registered one plus service_regions
+    assert [regions[i][0] for i in jinhai["served"]] == ["天津市"] + [
+        p for p in next(a for a in dataset.of("agency") if a.id == "tj-jinhai-monitor").data.get("service_regions", [])
+        if p != "天津市"]
 
 
 def test_index_without_scoring_step_rates_nobody(dataset):

@@ -70,8 +70,9 @@ def test_no_good_answer_is_said_with_a_way_to_the_experts(base, page):
     assert ask(page, "今天股市行情怎么样") == []
     none = page.locator(".tp-qa-none")
     assert none.is_visible() and "没有找到足够相关的答案" in none.inner_text()
-    none.locator("a").click()
-    page.wait_for_url(re.compile(r".*/experts/$"))
+    none.locator("a").click()  # to 专家咨询: its form, and the experts' answers
+    page.wait_for_url(re.compile(r".*/consult/$"))
+    assert page.locator(".tp-form-link").first.get_attribute("href").endswith("/issues/new?template=consultation.yml")
 
 
 def test_js_and_python_rank_alike(base, page):

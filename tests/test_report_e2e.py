@@ -96,7 +96,7 @@ def test_report_index_is_in_nav_and_links_every_year(report_site, serve, page):
 
 def test_missing_usage_input_is_stated(mini_site):
     html = (mini_site / "report/2023/index.html").read_text(encoding="utf-8")
-    assert "未提供访问日志" in html and "usage_portals.csv" not in html
+    assert "未提供网站访问记录" in html and "usage_portals.csv" not in html
 
 
 def test_open_data_downloads_and_field_dictionary(report_site, serve, page):
@@ -105,9 +105,18 @@ def test_open_data_downloads_and_field_dictionary(report_site, serve, page):
     raw = page.request.get(base + "opendata/agencies.csv").body()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert [r["id"] for r in rows] == [f"r-a{i}" for i in range(1, 8)]
-    assert rows[0]["registered_address.province"] == "天津市" and rows[0]["office_in_zone"] == "是"
-    assert "139****1111" in rows[0]["contacts"] and mobile("139", "0000", "1111").encode() not in raw
+    assert [r["机构编号"] for r in rows] == [f"r-a{i}" for i in range(1, 8)]  # Chinese headers
+    assert rows[0]["注册地址·省级行政区"] == "天津市" and rows[0]["区内是否设立办公场地"] == "是"
+    assert "139****1111" in rows[0]["联系人"] and mobile("139", "0000", "1111").encode() not in raw
+    # the same table as XLSX, and every dataset offers the three formats
+    import openpyxl
+    book = openpyxl.load_workbook(io.BytesIO(page.request.get(base + "opendata/agencies.xlsx").body()))
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]][:2] == ["机构编号", "机构名称"] and sheet.max_row == 8
+    for stem in ["agencies", "projects", "scores", "demands", "policies", "courses"]:
+        links = page.locator(f"tr[data-set='{stem}'] a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        assert links == [f"{stem}.xlsx", f"{stem}.csv", f"{stem}.json"], stem
+        assert page.request.get(base + f"opendata/{stem}.xlsx").ok
     projects = json.loads(page.request.get(base + "opendata/projects.json").body())
     assert len(projects) == 9 and projects[0]["id"] == "r-p1"
     assert mobile("139", "0000", "1111").encode() not in page.request.get(base + "opendata/agencies.json").body()
@@ -116,6 +125,8 @@ def test_open_data_downloads_and_field_dictionary(report_site, serve, page):
     # the scoring step ran: latest score per agency (this fixture has no reviews, so no totals yet)
     assert page.locator("[data-part='scores-missing']").count() == 0
     scores = list(csv.DictReader(io.StringIO(page.request.get(base + "opendata/scores.csv").body().decode("utf-8-sig"))))
-    assert [r["agency"] for r in scores] == [f"r-a{i}" for i in range(1, 8)] and {r["total"] for r in scores} == {""}
+    assert [r["机构编号"] for r in scores] == [f"r-a{i}" for i in range(1, 8)] and {r["综合得分"] for r in scores} == {""}
+    # the dictionary gives each Chinese header its English (JSON) key
+    assert "registered_address.province" in dictionary
     assert "综合得分" in page.locator("table.tp-field-dictionary[data-set='scores']").inner_text()
     assert page.js_errors == []

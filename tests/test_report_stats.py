@@ -163,7 +163,8 @@ def test_missing_usage_input_is_said_not_zeroed(tmp_path):
     s = compute(data).for_year(2023)
     assert s.usage.total == 0 and s.usage.log_files == [] and not s.usage.git_available
     notes = " ".join(report.usage_missing(s))
-    assert "未提供访问日志" in notes and "未取得数据目录的 git 历史" in notes
+    assert "未提供网站访问记录" in notes and "未取得数据维护记录" in notes  # public wording: no tool names
+    assert "git" not in notes and "data/" not in notes
     assert [t.key for t in stats.tables(s)][-1] == "projects_per_year"  # no usage tables of zeros
 
 

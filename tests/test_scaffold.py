@@ -78,3 +78,32 @@ def test_cli_reads_stdin(data_copy):
     short = subprocess.run([sys.executable, "-m", "build_tools", "new", "management_review", "--data", str(data_copy)],
                            input="mr-x\n", capture_output=True, text=True, cwd=ROOT)
     assert short.returncode == 1 and "输入已结束，未写入文件。" in short.stderr
+
+
+def _agency_answers(agency_id: str, in_zone: list[str]) -> list[str]:
+    from build_tools.records.codes import credit_check_char
+    code = "91120116MA07NEW01"
+    return [*agency_id, "示例新机构环境科技有限公司", "", code + credit_check_char(code), "", "", "2026-01-05",
+            "天津市", "天津市", "滨海新区", "", "示例路 9 号", *in_zone,
+            "", "", "3", "", "", "", "", "", "", "", "", ""]
+
+
+def test_new_agency_confirms_a_changed_id_and_skips_the_zone_office_after_no(data_copy):
+    # "Demo-Gamma" would be written as demo-gamma: asked, refused, typed again
+    answers = _agency_answers(["Demo-Gamma", "否", "demo-gamma"], ["否"])
+    path, errors, shown = run("agency", answers, data_copy)
+    assert errors == [] and path == data_copy / "agencies/demo-gamma/agency.yaml"
+    assert "将写为“demo-gamma”（您输入的是“Demo-Gamma”）。确认吗？（是/否）" in shown
+    assert shown.count("机构编号（必填）") == 2
+    assert "区内办公地址" not in shown and "区内常驻服务人员" not in shown  # not asked after 否
+    written = path.read_text(encoding="utf-8")
+    assert "office_in_zone: false" in written and "office_address" not in written
+    assert "business_types" not in written  # optional: registering without business types is allowed
+
+
+def test_new_agency_accepts_yes_and_asks_the_zone_office(data_copy):
+    answers = _agency_answers(["Demo-Delta", "是"], ["是", "天津市", "天津市", "滨海新区", "", "示例大厦 1 层", "12"])
+    path, errors, shown = run("agency", answers, data_copy)
+    assert errors == [] and path == data_copy / "agencies/demo-delta/agency.yaml"
+    written = path.read_text(encoding="utf-8")
+    assert "office_in_zone: true" in written and "detail: 示例大厦 1 层" in written and "resident_staff: 12" in written

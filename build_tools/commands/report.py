@@ -6,12 +6,27 @@ import sys
 from pathlib import Path
 
 from .. import inputs
-from ..compute import stats
+from ..compute import scoring, stats
 from ..context import ROOT, BuildContext
+from ..render.report import year_sentences
 from ..render.tabular import csv_bytes
 from ..records.validate import validate_tree
 from ..settings import MKDOCS_YML
 from ..settings import load as load_settings
+
+
+def key_figures(s: stats.YearStats) -> list[str]:
+    """The figures a reader checks first, each with its denominator (e.g. shares of the agencies that
+    reported business types, not of all registered agencies)."""
+    typed = [t for t in s.business_types if t.count]
+    lines = [f"累计注册机构 {s.agencies_total} 家，其中 {s.agencies_with_types} 家填报经营类型"
+             f"（{s.agencies_total - s.agencies_with_types} 家未填报）。"]
+    if typed:
+        lines.append(f"经营类型占比以 {s.agencies_with_types} 家为分母：" + "、".join(
+            f"{t.label} {t.count} 家（{'—' if t.percent is None else t.percent}%）" for t in typed) + "。")
+    lines.append(f"累计公开项目业绩 {s.projects_total} 项，近三年 {s.projects_recent} 项；"
+                 f"已完成 {s.projects_completed} 项，进行中 {s.projects_in_progress} 项。")
+    return lines
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -24,18 +39,37 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)  # as `mkdocs build` reads it (mkdocs' loader, tags included)
     ctx = BuildContext(data_root=dataset.root, today=settings.today, settings=settings,
                        inputs=inputs.read(dataset.root, settings))
+    ctx.computed["scores"] = scoring.compute(dataset, ctx)  # the report's 综合评价 section reads it
     year_stats = stats.compute(dataset, ctx).for_year(args.year)
     if year_stats is None:
         print(f"{args.year}年没有可统计的记录。", file=sys.stderr)
         return 1
     if args.csv:
         args.csv.mkdir(parents=True, exist_ok=True)
+    # The page's sentences and notes first (the same text as report/<year>/), then the tables, then the
+    # definitions: a reader of this output can tell a 0 from a figure that was not collected.
+    print(f"# {args.year}年度报告")
+    print()
+    for part, sentence in year_sentences(year_stats, ctx):
+        print(f"{'说明：' if part.endswith('missing') else ''}{sentence}")
+        print()
+    print("## 要点")
+    for line in key_figures(year_stats):
+        print(f"- {line}")
+    print()
     for table in stats.tables(year_stats):
         print(f"## {table.title}")
         print(table.frame.astype(object).where(table.frame.notna(), "—").to_string(index=False))
         print()
         if args.csv:
             (args.csv / f"{table.key}.csv").write_bytes(csv_bytes(table.frame))
+    print("## 统计口径")
+    for term, text in stats.DEFINITIONS:
+        print(f"- {term}：{text}")
+    print()
+    print("## 技术说明")
+    for note in stats.TECH_NOTES:
+        print(f"- {note}")
     return 0
 
 

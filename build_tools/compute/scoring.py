@@ -93,6 +93,10 @@ def check_config(cfg: Any) -> list[str]:
     min_parts = (cfg.get("missing") or {}).get("min_parts")
     if not (isinstance(min_parts, int) and 1 <= min_parts <= len(PARTS)):
         out.append("missing.min_parts 须为 1–3 的整数")
+    from .admission import check as check_admission  # the directory's display rule lives in the same file
+    out += check_admission(cfg)
+    if not all(isinstance(s, str) for s in cfg.get("review_comments") or []):
+        out.append("review_comments 须为文字列表")
     return out
 
 

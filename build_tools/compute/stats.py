@@ -37,15 +37,30 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("当年公开项目业绩", "公开日期在当年内的项目数；同比变化 =（当年 − 上年）÷ 上年，取整数百分比。"),
     ("当年", "尚未结束的年度统计到构建当日（“截至”后注明日期），其余年度统计到 12 月 31 日。"),
     ("占比", "整数百分比，四舍五入（如 167 ÷ 191 = 87.4% 记为 87%）。"),
-    ("平台操作次数", "机构端数据维护取自 data/ 目录的 git 提交历史（每个文件的新增、编辑、删除各计 1 次，附件计为上传）；"
-                     "公开访问取自 data/usage/ 下的访问日志或统计导出（页面计为查看，数据文件和附件计为下载，"
-                     "不计静态资源、失败请求和爬虫）。按操作日期归入年度和月份。"),
-    ("端口划分", "来自管理部门办公网段（mkdocs.yml 中 usage.admin_networks）的访问计为管理端；"
-                 "从代码仓库的合并请求页面（usage.agency_referrers）进入的访问计为机构端；其余计为企业端。"
-                 "git 历史中机构目录下的改动计为机构端，企业评价与需求计为企业端，管理评价、政策、课程、问答和专家计为管理端。"),
+    ("平台操作次数", "机构端数据维护按每次新增、编辑、删除、上传计 1 次，一次批量导入大量记录（数据迁移）的不计入；"
+                     "公开访问按网站访问记录计，页面计为查看，数据文件和附件计为下载，不计网页样式等资源、失败的请求和网络爬虫。"
+                     "按操作日期归入年度和月份。"),
+    ("端口划分", "来自管理部门办公网络的访问计为管理端；从机构提交信息的审核页面进入的访问计为机构端；其余访问计为企业端。"
+                 "机构档案、项目业绩、文件的维护计为机构端，企业评价、需求和专家咨询计为企业端，"
+                 "管理评价、标准政策、课程、问答和专家信息的维护计为管理端。"),
     ("智能问答反馈", "智能问答页面每次提问后向网站请求一个静态文件（qa/feedback.gif），访问日志据此计数：找到答案的只计次数、"
                    "不记录问题；未找到答案的和用户点击“没有帮助”的记录问题文字（发送前及统计时均删除电话、证件号等 6 位以上数字和邮箱）。"
                    "答复比例 = 找到答案次数 ÷ 提问次数；宽窄、大小写、空格和句末标点不同的问题合并计数。这些请求不计入平台操作次数。"),
+)
+
+# Technical notes: where the numbers come from in this implementation. Printed under 统计口径 (技术说明)
+# and by `python -m build_tools report`; the report's own sentences never use these terms.
+TECH_NOTES: tuple[str, ...] = (
+    "全部数字由 build_tools/compute/stats.py 在站点构建时从 data/ 中的记录计算；"
+    "`python -m build_tools report --year 年度` 不构建站点，输出同样的表格、正文和说明。",
+    "数据维护次数取自 data/ 目录的 git 提交历史：每个记录文件的新增（A）、修改（M）、删除（D）各计 1 次，"
+    "agencies/<编号>/files/ 下的文件计为上传；一次提交改动的记录数达到站点配置 extra.platform.usage.bulk_files"
+    "（默认 50）的视为批量导入，不计入。",
+    "公开访问取自 data/usage/ 下的 nginx/Apache combined 格式访问日志（*.log、*.log.N、*.log.gz）"
+    "或统计导出 CSV（date,path,count）；只计 GET/HEAD 且状态为 200/206/304 的请求。",
+    "端口划分的网段与来源见站点配置的 extra.platform.usage：admin_networks（管理端网段）、"
+    "agency_referrers（机构端来源页地址片段）、base_path（站点路径前缀）。",
+    "缺少某一数据来源时，报告注明“未统计”，不以 0 代替；没有访问记录（只有数据维护记录）时不比较各端口的使用情况。",
 )
 
 
@@ -91,6 +106,7 @@ class UsageYear:
     log_files: list[str]
     public_total: int           # views/downloads from access logs or exports
     agency_total: int           # record edits from git
+    bulk_loads: list = field(default_factory=list)  # [(date, records)] bulk loads of the year, not counted
 
 
 @dataclass
@@ -303,6 +319,7 @@ def usage_year(usage: UsageInput, year: int) -> UsageYear:
         log_files=list(usage.log_files),
         public_total=int(events.loc[events["source"] != "git", "count"].sum()),
         agency_total=int(events.loc[events["source"] == "git", "count"].sum()),
+        bulk_loads=[(d, n) for d, n in usage.bulk_loads if d.year == year],
     )
 
 

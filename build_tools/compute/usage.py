@@ -57,6 +57,7 @@ MODULES_BY_PATH: tuple[tuple[str, str, str], ...] = (
     (r"^experts/", "管理端", "专家库"),
     (r"^procedures/", "管理端", "办事流程"),
     (r"^events/", "管理端", "生态环境活动"),
+    (r"^consultations/", "企业端", "专家咨询"),
 )
 GIT_ACTIONS = {"A": "新增", "M": "编辑", "D": "删除"}
 
@@ -81,14 +82,30 @@ def git_event(change: Change, data_prefix: str) -> dict[str, Any] | None:
     return None
 
 
-def git_events(history: History, data_root: Path) -> tuple[list[dict[str, Any]], bool]:
-    """Events from the git history of `data_root`; the flag says whether any history was found."""
+BULK_FILES = 50  # a commit changing at least this many records is a bulk load (import, migration), not usage
+
+
+def git_events(history: History, data_root: Path, bulk_files: int = BULK_FILES
+               ) -> tuple[list[dict[str, Any]], bool, list[tuple[Any, int]]]:
+    """Events from the git history of `data_root`, whether any history was found, and the bulk loads
+    left out: [(date, records)]. One import of hundreds of records would otherwise outweigh a year of
+    real maintenance and decide which portal 'is used most'."""
     if history.root is None:
-        return [], False
+        return [], False, []
     prefix = str(data_root.resolve().relative_to(history.root.resolve())).replace("\\", "/")
     prefix = "" if prefix == "." else prefix + "/"
-    events = [e for e in (git_event(c, prefix) for c in history.changes) if e is not None]
-    return events, bool(history.changes)
+    by_commit: dict[int, list[dict[str, Any]]] = {}
+    for change in history.changes:
+        event = git_event(change, prefix)
+        if event is not None:
+            by_commit.setdefault(change.commit, []).append(event)
+    events, bulk = [], []
+    for group in by_commit.values():
+        if len(group) >= bulk_files:
+            bulk.append((group[0]["date"], len(group)))
+        else:
+            events += group
+    return events, bool(history.changes), bulk
 
 
 # --- (b) access logs and analytics exports --------------------------------------------------------
@@ -105,6 +122,9 @@ OK_STATUS = {"200", "206", "304"}
 MODULES_BY_URL: tuple[tuple[str, str], ...] = (
     (r"^agencies/[^/]+/files/", "文件"),
     (r"^agencies/$", "机构列表"),
+    (r"^agencies/overview/", "机构概览"),
+    (r"^agencies/[^/]+/types/", "经营类型"),
+    (r"^agencies/[^/]+/disclosure/", "信息公开"),
     (r"^agencies/[^/]+/", "基本信息"),
     (r"^projects/", "项目业绩"),
     (r"^(scores|evaluation)/", "综合评价"),
@@ -116,6 +136,8 @@ MODULES_BY_URL: tuple[tuple[str, str], ...] = (
     (r"^experts/", "专家库"),
     (r"^procedures/", "办事流程"),
     (r"^events/", "生态环境活动"),
+    (r"^consult/", "专家咨询"),
+    (r"^guide/", "办事指南"),
     (r"^report/", "年度报告"),
     (r"^opendata/", "开放数据"),
     (r"^about/", "关于平台"),
@@ -353,6 +375,7 @@ class UsageInput:
     git_available: bool                           # a git history of data/ was found
     log_files: list[str] = field(default_factory=list)  # names of the access logs / exports read
     feedback: pd.DataFrame = field(default_factory=lambda: feedback_frame([]))  # FEEDBACK_COLUMNS
+    bulk_loads: list[tuple[str, int]] = field(default_factory=list)  # (date, records) of bulk loads left out
 
     def for_year(self, year: int, source: str | None = None) -> pd.DataFrame:
         e = self.events
@@ -382,6 +405,6 @@ def collect(history: History, logs: Iterable[UsageLog], data_root: Path, usage: 
     """Usage events and Q&A feedback from what inputs/ read: the git history of `data_root` and the access logs."""
     rule = PortalRule.from_settings(usage)
     logs = list(logs)
-    git, has_git = git_events(history, data_root)
+    git, has_git, bulk = git_events(history, data_root, usage.bulk_files)
     public, feedback = read_usage(logs, rule)
-    return UsageInput(events_frame(git + public), has_git, [log.name for log in logs], feedback_frame(feedback))
+    return UsageInput(events_frame(git + public), has_git, [log.name for log in logs], feedback_frame(feedback), bulk)

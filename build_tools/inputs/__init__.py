@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import DEFAULT_QA, DEFAULT_SCORING, config_file, load_qa, load_scoring
+from .config import DEFAULT_QA, DEFAULT_SCORING, DEFAULT_SEARCH, config_file, load_qa, load_scoring, load_search
 from .gitlog import History, read_history
 from .usage_logs import UsageLog, read_logs
 from ..settings import Settings
@@ -18,6 +18,7 @@ class Inputs:
     usage_logs: tuple[UsageLog, ...]  # data/usage/: access logs and analytics exports
     scoring: dict[str, Any]          # the scoring method (checked)
     qa: dict[str, Any]               # the Q&A assistant's synonyms, weights, threshold
+    search: tuple = ()               # synonym groups of the directory and policy searches (config/search.yaml)
 
 
 def read(data_root: Path, settings: Settings) -> Inputs:
@@ -28,4 +29,5 @@ def read(data_root: Path, settings: Settings) -> Inputs:
         usage_logs=read_logs(data_root),
         scoring=load_scoring(config_file(settings.platform.scoring_config, DEFAULT_SCORING, root)),
         qa=load_qa(config_file(settings.platform.qa_config, DEFAULT_QA, root)),
+        search=load_search(DEFAULT_SEARCH),
     )

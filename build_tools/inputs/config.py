@@ -2,6 +2,7 @@
 their JSON Schemas (schemas/settings/) and, for scoring, the rules across fields (compute/scoring.check_config)."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from ..settings import SettingsError, check
 
 DEFAULT_SCORING = ROOT / "config" / "scoring.yaml"
 DEFAULT_QA = ROOT / "config" / "qa.yaml"
+DEFAULT_SEARCH = ROOT / "config" / "search.yaml"
 
 
 def config_file(configured: str | None, default: Path, project_root: Path = ROOT) -> Path:
@@ -38,6 +40,17 @@ def load_scoring(path: Path = DEFAULT_SCORING) -> dict[str, Any]:
     if problems:
         raise ScoringConfigError(f"评价配置 {path} 有误：\n" + "\n".join(problems))
     return cfg
+
+
+def synonym_groups(data: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """config/search.yaml's `synonyms`, folded (NFKC, lower case) as the searches compare text."""
+    fold = lambda w: unicodedata.normalize("NFKC", str(w)).lower()  # noqa: E731
+    return tuple(tuple(fold(w) for w in g) for g in (data or {}).get("synonyms", []) if len(g) > 1)
+
+
+def load_search(path: Path = DEFAULT_SEARCH) -> tuple[tuple[str, ...], ...]:
+    """Synonym groups of the directory and policy searches (render/synonyms.py expands them)."""
+    return synonym_groups(_read(path, "search.schema.json"))
 
 
 def load_qa(path: Path = DEFAULT_QA) -> dict[str, Any]:

@@ -18,6 +18,7 @@ class Change:
     author: str
     status: str   # 'A' added, 'M' modified, 'D' deleted (renames count as A)
     path: str     # relative to the repository root
+    commit: int = 0  # number of the commit in the log (changes made together share it)
 
 
 def _git(cwd: Path, *args: str) -> str | None:
@@ -86,11 +87,11 @@ def last_changed(paths: list[Path]) -> dict[Path, dt.date]:
 def _log(root: Path, rel_paths: list[str]) -> list[Change]:
     out = _git(root, "log", "--reverse", "--no-renames", "--format=\x1e%aI\x1f%an", "--name-status", "--", *rel_paths)
     changes = []
-    for block in (out or "").split("\x1e")[1:]:
+    for number, block in enumerate((out or "").split("\x1e")[1:]):
         header, _, body = block.partition("\n")
         stamp, _, author = header.partition("\x1f")
         for line in body.splitlines():
             status, _, path = line.partition("\t")
             if path:
-                changes.append(Change(dt.datetime.fromisoformat(stamp), author, status[:1], path))
+                changes.append(Change(dt.datetime.fromisoformat(stamp), author, status[:1], path, number))
     return changes

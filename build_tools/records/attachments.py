@@ -16,6 +16,7 @@ Allowed (everything else is refused, whatever its content):
 | .doc / .xls / .ppt | the OLE compound-file signature |
 | .txt / .csv | UTF-8 text (BOM allowed): no control characters, no HTML/XML markup (`<script`, `<svg`, `<html`, `<?xml`, `<!--` …) |
 | .mp4 | an ISO media file (`ftyp` box) |
+| .webm | a Matroska/EBML header (`1A 45 DF A3`) whose DocType is `webm` (royalty-free video every browser plays) |
 
 Size limit: 20 MB (videos 100 MB, GitHub's own per-file limit). A file name holding a mobile or
 resident ID number is refused: the name becomes a public URL, and masking never rewrites URLs.
@@ -59,8 +60,8 @@ _MARKUP = re.compile(
     r"source|style|link|meta|base|form|input|button|a|b|p|br|h1|div|font|table|title|template|xml|xsl"
     r"|[a-z][\w.-]*:[a-z][\w.-]*)(?:\s[^<>]*)?/?>", re.I)
 
-TYPES = ("pdf", "png", "jpg", "jpeg", "webp", "docx", "xlsx", "pptx", "doc", "xls", "ppt", "txt", "csv", "mp4")
-ALLOWED_TEXT = "PDF、PNG、JPG、WEBP、Word/Excel/PowerPoint（docx/xlsx/pptx/doc/xls/ppt）、TXT、CSV、MP4"
+TYPES = ("pdf", "png", "jpg", "jpeg", "webp", "docx", "xlsx", "pptx", "doc", "xls", "ppt", "txt", "csv", "mp4", "webm")
+ALLOWED_TEXT = "PDF、PNG、JPG、WEBP、Word/Excel/PowerPoint（docx/xlsx/pptx/doc/xls/ppt）、TXT、CSV、MP4、WEBM"
 
 
 def extension(name: str) -> str:
@@ -97,6 +98,7 @@ _MAGIC = {
     "xls": lambda head: head.startswith(_OLE),
     "ppt": lambda head: head.startswith(_OLE),
     "mp4": lambda head: head[4:8] == b"ftyp",
+    "webm": lambda head: head[:4] == b"\x1a\x45\xdf\xa3" and b"webm" in head[:64],
 }
 
 
@@ -195,7 +197,7 @@ def _read(path: Path, whole: bool) -> bytes:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise _Unreadable(Refusal("不是普通文件（可能是命名管道、设备或目录），不能作为附件", "not a regular file"))
-        limit = MAX_VIDEO_BYTES if extension(path.name) == "mp4" else MAX_BYTES
+        limit = MAX_VIDEO_BYTES if extension(path.name) in ("mp4", "webm") else MAX_BYTES
         if st.st_size > limit:
             raise _Unreadable(Refusal(f"文件过大（{st.st_size / 1048576:.1f} MB，上限 {limit // 1048576} MB），"
                                       "请压缩或改为外部链接", f"attachment larger than {limit} bytes"))

@@ -6,7 +6,7 @@ from typing import Any
 
 import jsonschema
 
-_TYPES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "是/否（true 或 false）",
+_TYPES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true（是）或 false（否）；YAML 文件中请写 true 或 false，不要写汉字",
           "array": "列表（每项以“- ”开头）", "object": "一组子字段", "null": "空"}
 
 _FORMATS = {

@@ -150,8 +150,8 @@ class Agency:
     name: str
     credit_code: str
     registered_address: dict[str, str]
-    business_types: list[str]
     registered_on: dt.date
+    business_types: list[str] = field(default_factory=list)  # optional: agencies may register without types
     # Required of what agencies submit; absent while a record created from an official list is unclaimed.
     office_in_zone: bool | None = None
     company_size: str | None = None

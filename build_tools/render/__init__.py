@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from ..context import BuildContext
 from ..records.model import Dataset
-from . import (agencies, charts, courses, demands, evaluation, experts, opendata, policies, qa, report, sealing,
-               services)
+from . import (agencies, charts, consultations, courses, demands, evaluation, experts, opendata, policies, portal,
+               projects, qa, report, sealing, services)
 from .output import Output, Renderer
 
 __all__ = ["Output", "Renderer", "render_all"]
 
 
 def _renderers() -> list[Renderer]:
-    return [agencies.render, charts.render, evaluation.render, policies.render, courses.render, experts.render,
-            qa.render, services.render, demands.render, report.render, opendata.render, sealing.render]
+    return [portal.render, agencies.render, projects.render, charts.render, evaluation.render, policies.render,
+            courses.render, experts.render, consultations.render, qa.render, services.render, demands.render,
+            report.render, opendata.render, sealing.render]
 
 
 def render_all(dataset: Dataset, ctx: BuildContext) -> list[Output]:

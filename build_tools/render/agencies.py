@@ -13,7 +13,11 @@ from ..records.model import Dataset, Record
 from .output import Output
 from .charts import bar_figure, plotly_context
 from .directory_index import build_index, score_lookup
+from ..compute.admission import Admission, from_config
+from ..compute.scoring import dimension_titles
 from .evaluation import score_context
+from .report import zone_name
+from .forge import Forge, forge_of
 from .html import page
 from .links import base_for, page_path
 from .relations import local_files
@@ -62,37 +66,107 @@ def official_context(ctx: BuildContext, agency_id: str) -> dict[str, Any]:
     return found
 
 
+def admission_rule(ctx: BuildContext) -> Admission:
+    scores = ctx.computed.get("scores")
+    return from_config(scores.config) if scores is not None else Admission()
+
+
+def review_rows(dataset: Dataset, ctx: BuildContext) -> dict[str, list[dict]]:
+    """Enterprise reviews per agency, newest first, as shown (the comment only when not withheld)."""
+    cfg = getattr(ctx.computed.get("scores"), "config", {}) or {}
+    weights = ((cfg.get("parts") or {}).get("enterprise") or {}).get("dimensions") or {}
+    projects = dataset.index("project")
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for r in dataset.of("enterprise_review"):
+        d = r.data
+        scores = d["scores"]
+        total = sum(weights.values()) or 0
+        mean = (sum(scores[k] * w for k, w in weights.items() if k in scores) / total) if total else \
+            sum(scores.values()) / len(scores)
+        project = projects.get(d["project"])
+        grouped[d["agency"]].append({"id": r.id, "date": d["date"], "enterprise": d["enterprise"],
+                                     "project": project.data["name"] if project else d["project"],
+                                     "scores": scores, "mean": round(mean, 1),
+                                     "comment": "" if d.get("comment_withheld") else d.get("comment", ""),
+                                     "withheld": d.get("comment_withheld", "")})
+    for rows in grouped.values():
+        rows.sort(key=lambda x: (x["date"], x["id"]), reverse=True)
+    return grouped
+
+
 def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     agencies = sorted(dataset.of("agency"), key=lambda r: (r.data["name"], r.id))
     projects = projects_by_agency(dataset)
     counts = {a.id: len(projects[a.id]) for a in agencies}
     score_of = score_lookup(ctx.computed.get("scores"))
     scores = {a.id: score_of(a.id) for a in agencies}
-    yield from directory(agencies, counts, scores, ctx.page_cache)
+    rule = admission_rule(ctx)
+    decisions = {a.id: rule.decide(scores[a.id]) for a in agencies}
+    yield from directory([a for a in agencies if decisions[a.id][0]], counts, scores, rule, len(agencies),
+                         zone_name(ctx), ctx.page_cache, ctx.inputs.search if ctx.inputs else None)
     yield from overview(ctx)
     updated = ctx.need_inputs().history.last_changed([a.path.parent for a in agencies])
+    forge = forge_of(ctx)
+    reviews = review_rows(dataset, ctx)
+    zone = zone_name(ctx)
+    dims = dimension_titles()
+    moderation = (getattr(ctx.computed.get("scores"), "config", None) or {}).get("review_comments") or []
     for agency in agencies:
         path = page_path("agency", agency.id)
         official = official_context(ctx, agency.id)
+        common = {"agency": agency.data, "updated": updated.get(agency.path.parent.resolve()), "zone": zone}
         yield Output(path, page(agency.data["name"], "agency.html", cache=ctx.page_cache, base=base_for(path),
                                 description=agency.data.get("service_scope", ""),
-                                agency=agency.data, projects=[p.data for p in projects[agency.id]],
+                                projects=[p.data for p in projects[agency.id]],
                                 qualifications=qualification_rows(agency, ctx, official["official_checks"]),
                                 today=ctx.today, **official,
-                                updated=updated.get(agency.path.parent.resolve()),
-                                **score_context(ctx, agency.id)))
+                                actions=agency_actions(forge, agency), admitted=decisions[agency.id],
+                                reviews=reviews.get(agency.id, []), dimensions=dims,
+                                **common, **score_context(ctx, agency.id)))
+        yield from agency_subpages(agency, projects[agency.id], common, ctx.page_cache)
         yield from attached_files(agency, f"agencies/{agency.id}")
 
 
-def directory(agencies: list[Record], counts: dict[str, int], scores: dict[str, Any],
-              cache: PageStore | None = None) -> Iterable[Output]:
-    """The list page (works without JS) and the payload its script searches."""
+def agency_subpages(agency: Record, projects: list[Record], common: dict,
+                    cache: PageStore | None = None) -> Iterable[Output]:
+    """经营类型 and 信息公开 as pages of their own (agencies/<id>/types/, …/disclosure/), so that the
+    usage statistics can count them as the modules they are. Kept out of the global search index, as the
+    detail sections of the agency page are (the index stays lean at 100k agencies)."""
+    by_type = defaultdict(list)
+    for p in projects:
+        by_type[p.data["type"]].append(p.data)
+    types = [{"type": t, "projects": by_type.get(t, [])} for t in agency.data.get("business_types", [])]
+    other = sorted(set(by_type) - set(agency.data.get("business_types", [])))
+    path = f"agencies/{agency.id}/types.md"
+    yield Output(path, page(f"{agency.data['name']} · 经营类型", "agency_types.html", cache=cache, base=base_for(path), search=False,
+                            types=types, other=[{"type": t, "projects": by_type[t]} for t in other], **common))
+    path = f"agencies/{agency.id}/disclosure.md"
+    items = sorted(agency.data.get("disclosure", []), key=lambda d: d["date"], reverse=True)
+    yield Output(path, page(f"{agency.data['name']} · 信息公开", "agency_disclosure.html", cache=cache, base=base_for(path), search=False,
+                            items=items, **common))
+
+
+def agency_actions(forge: Forge, agency: Record) -> dict[str, str]:
+    """Prefilled form links of an agency page: review it, or (its own accounts) update it, add a project."""
+    name, aid = agency.data["name"], agency.id
+    return {"review": forge.new_issue("enterprise_review", name, agency=aid),
+            "update": forge.new_issue("agency", name, id=aid, name=name),
+            "project": forge.new_issue("project", name, agency=aid)}
+
+
+def directory(agencies: list[Record], counts: dict[str, int], scores: dict[str, Any], rule: Admission = Admission(),
+              registered: int | None = None, zone: str = "区内", cache: PageStore | None = None,
+              synonyms: Any = None) -> Iterable[Output]:
+    """The list page (works without JS) and the payload its script searches: the admitted agencies."""
     index_path = "agencies/index.md"
-    payload = build_index([a.data for a in agencies], counts, scores.__getitem__)
+    payload = build_index([a.data for a in agencies], counts, scores.__getitem__, synonyms)
     yield Output(DIRECTORY_DATA, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
     yield Output(index_path, page("机构列表", "agency_index.html", cache=cache, base=base_for(index_path),
                                   data_src=base_for(index_path) + DIRECTORY_DATA,
-                                  agencies=agencies, project_counts=counts, scores=scores),
+                                  agencies=agencies, project_counts=counts, scores=scores,
+                                  registered=len(agencies) if registered is None else registered,
+                                  rule_text=rule.rule_text(), rule_on=rule.enabled,
+                                  zone=zone),
                  in_nav=True)
 
 
@@ -110,7 +184,7 @@ def overview(ctx: BuildContext) -> Iterable[Output]:
                "figure": bar_figure(rows, label, "机构数（家）")} for key, title, label, rows in sections]
     base = base_for(path)
     yield Output(path, page("机构概览", "agency_overview.html", cache=ctx.page_cache, base=base, **plotly_context(base),
-                            stats=stats, charts=charts), in_nav=True)
+                            stats=stats, charts=charts, zone=zone_name(ctx)), in_nav=True)
 
 
 def attached_files(record: Record, folder: str, field: str = "files") -> Iterable[Output]:

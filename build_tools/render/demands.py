@@ -91,7 +91,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                                 directory_query=urlencode({"type": rec.data["demand_type"],
                                                            "prov": rec.data["region"]["province"]}),
                                 matches=[{"name": agencies[a].data["name"], "href": base + url("agency", a),
-                                          "types": agencies[a].data["business_types"]}
+                                          "types": agencies[a].data.get("business_types", [])}
                                          for a in shown]))
         yield from attached_files(rec, f"{SECTIONS['demand']}/{rec.id}", field="attachments")
     yield Output(FEED, feed(demands, ctx))

@@ -6,21 +6,26 @@ lookups already hold (type names, regions, qualification kinds) is not repeated 
 agency: the browser joins it back into each agency's search text.
 
 Row layout (ROW_FIELDS, also documented at the top of directory.js):
-  [id, name, region, types, size, quals, zone, grade, score, projects, text]
+  [id, name, region, types, size, quals, zone, grade, score, projects, text, served]
   region   index into `regions` of the district ([name, parent index or -1] rows:
            province -> city -> district)
   types    indexes into `types`;  size: index into `sizes`;  quals: indexes into `quals`
   zone     1 when the agency has an office in the zone, else 0
   grade    index into `grades` (the last entry is UNRATED);  score: 0–100 or null
-  text     extra search text: short name, town and street address, scope, qualification names
+  text     extra search text: short name, town and street address, scope, qualification names, and the
+           synonyms of words in the agency's text (config/search.yaml: 污水 finds 废水治理)
+  served   indexes into `regions` of the provinces the agency serves: its registered province and its
+           `service_regions` (the same rule as the demand hall's suggestions, compute/demands.covers)
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
 from ..records.schemas import enum_values
+from .synonyms import expansions
 
-ROW_FIELDS = ["id", "name", "region", "types", "size", "quals", "zone", "grade", "score", "projects", "text"]
+ROW_FIELDS = ["id", "name", "region", "types", "size", "quals", "zone", "grade", "score", "projects", "text",
+              "served"]
 UNRATED = "未评价"
 
 
@@ -63,16 +68,19 @@ def score_lookup(scores: Any) -> ScoreOf:
     return scores.latest if scores is not None else (lambda _id: None)
 
 
-def search_text(agency: Mapping[str, Any]) -> str:
-    """Searchable text the lookup tables do not already carry."""
+def search_text(agency: Mapping[str, Any], synonyms: Any = None) -> str:
+    """Searchable text the lookup tables do not already carry, plus synonyms of what the agency says."""
     addr = agency["registered_address"]
     parts = [agency.get("short_name", ""), addr.get("town", ""), addr["detail"], agency.get("service_scope", "")]
     parts += [q["name"] for q in agency.get("qualifications", [])]
-    return " ".join(p for p in parts if p)
+    own = " ".join(p for p in parts if p)
+    said = " ".join([agency["name"], own, *agency.get("business_types", []),
+                     *(q["kind"] for q in agency.get("qualifications", []))])
+    return " ".join([own, *expansions(said, synonyms)]).strip()
 
 
 def build_index(agencies: Iterable[Mapping[str, Any]], project_counts: Mapping[str, int],
-                score_of: ScoreOf) -> dict[str, Any]:
+                score_of: ScoreOf, synonyms: Any = None) -> dict[str, Any]:
     """The directory payload for `agencies` (record data dicts, masked), sorted by name for a stable file."""
     agencies = list(agencies)
     regions = _Table()
@@ -91,14 +99,15 @@ def build_index(agencies: Iterable[Mapping[str, Any]], project_counts: Mapping[s
         score = score_of(a["id"])
         total = getattr(score, "total", None)
         row = [a["id"], a["name"], district,
-               [types.id(t) for t in a["business_types"]],
+               [types.id(t) for t in a.get("business_types", [])],
                sizes.index(a["company_size"]) if "company_size" in a else unknown_size,
                sorted({quals.id(q["kind"]) for q in a.get("qualifications", [])}),
                1 if a.get("office_in_zone") else 0,
                None,  # grade: filled once all grades are known
                None if total is None else round(float(total), 1),
                project_counts.get(a["id"], 0),
-               search_text(a)]
+               search_text(a, synonyms),
+               sorted({province, *(regions.id((p, -1)) for p in a.get("service_regions", []))})]
         rows.append(row)
         graded.append((row, getattr(score, "grade", None)))
     grades = sorted({g for _, g in graded if g}) + [UNRATED]

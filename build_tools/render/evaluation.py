@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Iterable
 
-from ..compute import scoring
+from ..compute import admission, scoring
 from ..context import BuildContext
 from ..records.model import Dataset
 from .output import Output
@@ -101,5 +101,11 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                                 ranked=[r for r in rows if r.rank is not None],
                                 unranked=[r for r in rows if r.rank is None]))
     path = f"{FOLDER}/methodology.md"
+    rule = admission.from_config(scores.config)
+    decided = [(a, rule.decide(scores.latest(a.id))) for a in sorted(dataset.of("agency"), key=lambda r: r.data["name"])]
     yield Output(path, page("综合评价方法", "evaluation_methodology.html", cache=ctx.page_cache, base=base_for(path), scoring=shown,
-                            method=methodology(scores)))
+                            method=methodology(scores), admission_text=rule.rule_text(),
+                            not_admitted=[{"id": a.id, "name": a.data["name"], "reason": why}
+                                          for a, (ok, why) in decided if not ok],
+                            admitted_count=sum(ok for _, (ok, _) in decided), registered=len(decided),
+                            comment_rules=scores.config.get("review_comments") or []))

@@ -11,6 +11,7 @@ SECTIONS = {  # kind -> folder of its pages
     "expert": "experts",
     "procedure": "procedures",
     "event": "events",
+    "consultation": "consult",
 }
 
 

@@ -1,9 +1,12 @@
-"""Open data page (opendata/index.md): the directory, projects and scores as CSV and JSON downloads,
-with a field dictionary generated from the schemas' Chinese titles.
+"""Open data page (opendata/index.md): every dataset (directory, projects, scores, demands, policies,
+courses, expert answers) as XLSX, CSV and JSON downloads, with a field dictionary generated from the
+schemas' Chinese titles.
 
 Renderers receive the masked dataset, so personal numbers are already masked in every file.
-CSV is UTF-8 with a BOM (Excel opens Chinese correctly); nested fields are flattened as `parent.child`,
-lists are joined with “、” (values) or “；” (items). JSON keeps each record's structure.
+Spreadsheets (XLSX, and CSV in UTF-8 with a BOM so Excel opens Chinese correctly) have Chinese column
+headers — the schema titles; the dictionary gives each header's English key, which is the JSON key.
+Nested fields are flattened (`parent.child`, header `上级·下级`), lists are joined with “、” (values)
+or “；” (items). JSON keeps each record's structure and English keys.
 """
 from __future__ import annotations
 
@@ -19,9 +22,11 @@ from ..records.schemas import SCHEMA_DIR, load_kinds
 from .output import Output
 from .html import page
 from .links import base_for
-from .tabular import csv_bytes
+from .tabular import csv_bytes, xlsx_bytes
 
-KINDS = (("agency", "agencies", "机构名录"), ("project", "projects", "项目业绩"))
+KINDS = (("agency", "agencies", "机构名录"), ("project", "projects", "项目业绩"), ("demand", "demands", "需求信息"),
+         ("policy", "policies", "标准政策"), ("course", "courses", "绿色课堂课程"),
+         ("consultation", "consultations", "专家咨询"))
 
 
 @dataclass(frozen=True)
@@ -96,9 +101,21 @@ def flat_row(data: dict[str, Any], columns: list[Field]) -> dict[str, Any]:
 
 
 def kind_frame(dataset: Dataset, kind: str) -> tuple[pd.DataFrame, list[Field]]:
+    """The kind's records as a table with English keys as column names (see `headed` for the Chinese)."""
     columns = fields(kind)
     records = sorted(dataset.of(kind), key=lambda r: r.id)
     return pd.DataFrame([flat_row(r.data, columns) for r in records], columns=[f.name for f in columns]), columns
+
+
+def headers(columns: list[Field]) -> dict[str, str]:
+    """English key -> Chinese column header (the schema title; the key is added if two titles coincide)."""
+    seen = [f.title for f in columns]
+    return {f.name: f.title if seen.count(f.title) == 1 else f"{f.title}（{f.name}）" for f in columns}
+
+
+def headed(frame: pd.DataFrame, columns: list[Field]) -> pd.DataFrame:
+    """The table as published in CSV/XLSX: Chinese headers."""
+    return frame.rename(columns=headers(columns))
 
 
 SCORE_FIELDS = [
@@ -139,16 +156,26 @@ def _json_bytes(items: list[Any]) -> bytes:
 def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     sets = []
     for kind, stem, title in KINDS:
+        if kind not in load_kinds():
+            continue
         frame, columns = kind_frame(dataset, kind)
-        yield Output(f"opendata/{stem}.csv", csv_bytes(frame))
-        yield Output(f"opendata/{stem}.json", _json_bytes([r.data for r in sorted(dataset.of(kind), key=lambda r: r.id)]))
-        sets.append({"stem": stem, "title": title, "count": len(frame), "fields": columns})
+        yield from _files(stem, title, headed(frame, columns),
+                          [r.data for r in sorted(dataset.of(kind), key=lambda r: r.id)])
+        sets.append({"stem": stem, "title": title, "count": len(frame), "fields": columns,
+                     "headers": headers(columns)})
     scores = score_frame(dataset, ctx)
     if scores is not None:
-        yield Output("opendata/scores.csv", csv_bytes(scores))
-        yield Output("opendata/scores.json", _json_bytes(scores.astype(object).where(scores.notna(), None)
-                                                         .to_dict(orient="records")))
-        sets.append({"stem": "scores", "title": "综合评价", "count": len(scores), "fields": SCORE_FIELDS})
+        json_rows = scores.astype(object).where(scores.notna(), None).to_dict(orient="records")
+        yield from _files("scores", "综合评价", headed(scores, SCORE_FIELDS), json_rows)
+        sets.insert(2, {"stem": "scores", "title": "综合评价", "count": len(scores), "fields": SCORE_FIELDS,
+                        "headers": headers(SCORE_FIELDS)})
     path = "opendata/index.md"
     yield Output(path, page("开放数据", "opendata.html", cache=ctx.page_cache, base=base_for(path), sets=sets,
                             scores_missing=scores is None, today=ctx.today), in_nav=True)
+
+
+def _files(stem: str, title: str, table: pd.DataFrame, json_rows: list[Any]) -> Iterable[Output]:
+    """One dataset in three formats; spreadsheets through the shared tabular writer."""
+    yield Output(f"opendata/{stem}.xlsx", xlsx_bytes([(title, table)]))
+    yield Output(f"opendata/{stem}.csv", csv_bytes(table))
+    yield Output(f"opendata/{stem}.json", _json_bytes(json_rows))

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..context import BuildContext
 from ..records.model import Dataset, Record
 from ..compute.qa.retrieval import fold
 from ..records.schemas import load_kinds
 from .output import Output
+from .synonyms import expansions
 from .html import page
 from .links import base_for, page_path
 from .relations import link_rows, referrers, resolve
@@ -22,11 +23,12 @@ def compact(text: str) -> str:
     return _SEPARATORS.sub("", fold(text))
 
 
-def search_key(data: dict) -> str:
-    """Everything a keyword may hit, compacted; standard numbers also without their /T, /Z suffix."""
+def search_key(data: dict, synonyms: Any = None) -> str:
+    """Everything a keyword may hit, compacted; standard numbers also without their /T, /Z suffix; synonyms."""
     doc_no = data.get("doc_no", "")
     variants = [doc_no, re.sub(r"(?i)^([a-z]+)/[tz]", r"\1", doc_no)]
     parts = [data["title"], *variants, data["kind"], data["issuer"], *data.get("keywords", []), data.get("summary", "")]
+    parts += expansions(" ".join(p for p in parts if p), synonyms)  # 危废 finds 危险废物, 噪音 finds 噪声 (config/search.yaml)
     return "|".join(compact(p) for p in parts if p)
 
 
@@ -36,15 +38,16 @@ def choices(kind: str, field: str) -> list[str]:
     return list(prop.get("enum") or prop["items"]["enum"])
 
 
-def rows(policies: list[Record]) -> list[dict]:
-    return [{"id": p.id, "data": p.data, "key": search_key(p.data), "year": p.data["issue_date"][:4]} for p in policies]
+def rows(policies: list[Record], synonyms: Any = None) -> list[dict]:
+    return [{"id": p.id, "data": p.data, "key": search_key(p.data, synonyms), "year": p.data["issue_date"][:4]}
+            for p in policies]
 
 
 def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     policies = sorted(dataset.of("policy"), key=lambda r: (r.data["issue_date"], r.id), reverse=True)
     index_path = "policies/index.md"
     years = sorted({p.data["issue_date"][:4] for p in policies})
-    yield Output(index_path, page("标准政策", "policy_index.html", cache=ctx.page_cache, base=base_for(index_path), rows=rows(policies),
+    yield Output(index_path, page("标准政策", "policy_index.html", cache=ctx.page_cache, base=base_for(index_path), rows=rows(policies, ctx.inputs.search if ctx.inputs else None),
                                   kinds=choices("policy", "kind"), domains=choices("policy", "domains"),
                                   statuses=choices("policy", "status"),
                                   issuers=sorted({p.data["issuer"] for p in policies}), years=years),

@@ -5,19 +5,21 @@ the tables are filled from the same YearStats, so they cannot disagree.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
+from html.parser import HTMLParser
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from ..compute.stats import DEFINITIONS, Stats, Table, YearStats, tables
+from ..compute.stats import DEFINITIONS, TECH_NOTES, Stats, Table, YearStats, tables
 from ..compute.usage import PORTALS
 from ..context import BuildContext
 from ..records.model import Dataset
 from .output import Output
 from . import charts
-from .html import page
+from .html import env, page
 from .links import base_for
 from .tabular import cell, csv_bytes, xlsx_bytes
 
@@ -49,7 +51,19 @@ class Block:
         return self.table.key
 
 
-def blocks(s: YearStats) -> dict[str, Block]:
+ZONE = "区内"  # TEDA's word for "in the zone"; extra.platform.zone_name names the zone of another platform
+
+
+def zone_name(ctx: BuildContext) -> str:
+    return ctx.settings.platform.zone_name or ZONE
+
+
+def zone_text(text: str, zone: str) -> str:
+    """Row labels such as 区内设立办公场地的机构 with the configured zone's name."""
+    return text.replace("区内", zone) if zone != ZONE and isinstance(text, str) else text
+
+
+def blocks(s: YearStats, zone: str = ZONE) -> dict[str, Block]:
     out: dict[str, Block] = {}
     number = 0
     for t in tables(s):
@@ -61,7 +75,7 @@ def blocks(s: YearStats) -> dict[str, Block]:
         else:
             caption = t.title
         out[t.key] = Block(t, chart[1](t.frame, t.title) if chart else None, caption, number if chart else None,
-                           [[cell(v) for v in row] for row in t.frame.itertuples(index=False)])
+                           [[zone_text(cell(v), zone) for v in row] for row in t.frame.itertuples(index=False)])
     return out
 
 
@@ -118,19 +132,22 @@ def usage_text(s: YearStats) -> dict[str, Any] | None:
 
 
 def usage_missing(s: YearStats) -> list[str]:
-    """Why a usage source is absent: missing input is said, never shown as zeros."""
+    """Why a usage source is absent, in public wording: missing input is said, never shown as zeros.
+    (Where each source comes from is in 统计口径 / 技术说明.)"""
     u = s.usage
     notes = []
     if u is None:
-        return ["未提供访问日志，也未取得数据目录的 git 历史，无法统计平台使用情况。"]
+        return ["未取得网站访问记录和数据维护记录，无法统计平台使用情况。"]
     if not u.log_files:
-        notes.append("未提供访问日志（data/usage/ 下没有访问日志或统计导出文件），公开访问的查看、下载次数未统计。")
+        notes.append("未提供网站访问记录，公开访问的查看、下载次数未统计。")
     elif u.public_total == 0:
-        notes.append(f"所提供的访问日志中没有{s.year}年的访问记录。")
+        notes.append(f"所提供的网站访问记录中没有{s.year}年的访问。")
     if not u.git_available:
-        notes.append("未取得数据目录的 git 历史，机构端新增、编辑、删除、上传次数未统计。")
+        notes.append("未取得数据维护记录，机构端新增、编辑、删除、上传次数未统计。")
     elif u.agency_total == 0:
-        notes.append(f"数据目录的 git 历史中没有{s.year}年的改动。")
+        notes.append(f"{s.year}年没有数据维护记录。")
+    for day, records in getattr(u, "bulk_loads", []):
+        notes.append(f"{day:%Y年%-m月%-d日}的一次批量导入（{records}条记录）属于数据迁移，不计入操作次数。")
     return notes
 
 
@@ -167,24 +184,64 @@ def score_summary(ctx: BuildContext, year: int) -> dict[str, Any] | None:
             "average": round(sum(t for t, _ in rated) / len(rated), 1)}
 
 
+def year_context(s: YearStats, ctx: BuildContext, years: list[int], base: str = "") -> dict[str, Any]:
+    """Everything the year's page says, computed once: the page and `report` (text) both use it."""
+    zone = zone_name(ctx)
+    return dict(s=s, blocks=blocks(s, zone), zone=zone, top_region=s.top_region(),
+                top_type=max(s.business_types, key=lambda x: x.count),
+                project_types=sorted((p for p in s.project_types if p.count), key=lambda p: -p.count),
+                usage=usage_text(s), usage_notes=usage_missing(s), scores=score_summary(ctx, s.year),
+                qa=qa_text(s), definitions=DEFINITIONS, tech_notes=TECH_NOTES, workbook=f"report-{s.year}.xlsx", years=years,
+                **charts.plotly_context(base))
+
+
 def year_outputs(s: YearStats, ctx: BuildContext, years: list[int]) -> Iterable[Output]:
     path = f"report/{s.year}.md"
     folder = f"report/{s.year}"
-    bl = blocks(s)
+    base = base_for(path)
+    context = year_context(s, ctx, years, base)
+    bl = context["blocks"]
     for b in bl.values():
         yield Output(f"{folder}/{b.key}.csv", csv_bytes(b.table.frame))
         yield Output(f"{folder}/{b.key}.xlsx", xlsx_bytes([(b.table.title, b.table.frame)]))
-    workbook = f"report-{s.year}.xlsx"
-    yield Output(f"{folder}/{workbook}", xlsx_bytes([(b.table.title, b.table.frame) for b in bl.values()]))
-    base = base_for(path)
-    yield Output(path, page(f"{s.year}年度报告", "report_year.html", cache=ctx.page_cache, base=base, s=s, blocks=bl,
-                            top_region=s.top_region(), top_type=max(s.business_types, key=lambda x: x.count),
-                            project_types=sorted((p for p in s.project_types if p.count), key=lambda p: -p.count),
-                            usage=usage_text(s), usage_notes=usage_missing(s), scores=score_summary(ctx, s.year),
-                            qa=qa_text(s),
-                            definitions=DEFINITIONS, workbook=workbook, years=years,
-                            **charts.plotly_context(base),
+    yield Output(f"{folder}/{context['workbook']}", xlsx_bytes([(b.table.title, b.table.frame) for b in bl.values()]))
+    yield Output(path, page(f"{s.year}年度报告", "report_year.html", cache=ctx.page_cache, base=base, **context,
                             description=f"{s.year}年生态环境第三方服务机构自主信息公开年度报告"))
+
+
+class _Parts(HTMLParser):
+    """Text of the page's sentences: every element with a data-part (narrative paragraphs and notes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[tuple[str, str]] = []
+        self._depth = 0
+        self._part = ""
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if self._depth:
+            self._depth += 1
+        elif dict(attrs).get("data-part"):
+            self._depth, self._part, self._text = 1, dict(attrs)["data-part"], []
+
+    def handle_endtag(self, tag):
+        if self._depth:
+            self._depth -= 1
+            if not self._depth:
+                self.parts.append((self._part, re.sub(r"\s+", "", "".join(self._text))))
+
+    def handle_data(self, data):
+        if self._depth:
+            self._text.append(data)
+
+
+def year_sentences(s: YearStats, ctx: BuildContext) -> list[tuple[str, str]]:
+    """[(part, sentence)] exactly as on the year's page: the `report` command prints them."""
+    html = env().get_template("report_year.html").render(title="", base="", **year_context(s, ctx, [s.year]))
+    parser = _Parts()
+    parser.feed(html)
+    return parser.parts
 
 
 def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:

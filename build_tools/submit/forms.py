@@ -17,7 +17,7 @@ from ..records.schemas import SCHEMA_DIR, Kind, load_kinds
 from ..records.sealing import seal_page_url
 
 FORM_DIR = ROOT / ".github" / "ISSUE_TEMPLATE"
-FORM_KINDS = ("agency", "project", "enterprise_review", "demand")  # what non-programmers submit
+FORM_KINDS = ("agency", "project", "enterprise_review", "demand", "consultation")  # what non-programmers submit
 INTAKE_LABEL = "intake"
 HEADER = "# 由 `python -m build_tools forms` 根据 schemas/ 自动生成，请勿手工修改。\n"
 

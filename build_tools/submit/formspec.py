@@ -9,6 +9,7 @@ with spaces, dates written as 2023年6月30日, stray whitespace.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -43,6 +44,7 @@ class Field:
     options: tuple[str, ...] = ()
     multiple: bool = False
     group: str = ""               # title of the parent object for flattened fields
+    ask_if: str = ""              # asked only when this yes/no field is yes (schema `x-ask-if`; `new` skips it)
     item: "Field | None" = None   # for simple lists: how one item is converted
     columns: tuple["Field", ...] = ()  # for tables: one field per column, keys relative to the item
 
@@ -130,21 +132,23 @@ def _table_description(title: str, desc: str, cols: tuple[Field, ...], max_items
 
 
 def fields_of(kind: Kind, schema_dir: Path = SCHEMA_DIR) -> list[Field]:
-    """Form fields of a record kind, in schema order."""
+    """Form fields of a record kind, in schema order (properties marked `"x-form": false` are not asked)."""
     resolver = registry(schema_dir).resolver(base_uri=kind.schema.get("$id", ""))
     required = submission_required(kind.schema)
     out: list[Field] = []
     for name, node in kind.schema.get("properties", {}).items():
         if node.get("x-form") is False:
-            continue  # written by an importer, never by a person (e.g. agency `imported`)
+            continue  # written by an importer or later by maintainers (agency `imported`, an expert's answer)
         sub, sub_resolver, defname = _resolve(node, resolver)
         title = sub.get("title", name)
+        ask_if = node.get("x-ask-if", "")
         if sub.get("type") == "object":
             child_required = set(sub.get("required", []))
             for cname, cnode in sub.get("properties", {}).items():
                 child, _, cdef = _resolve(cnode, sub_resolver)
-                out.append(_scalar(f"{name}.{cname}", f"{title}·{child.get('title', cname)}", child, cdef,
-                                   name in required and cname in child_required, group=title))
+                out.append(dataclasses.replace(
+                    _scalar(f"{name}.{cname}", f"{title}·{child.get('title', cname)}", child, cdef,
+                            name in required and cname in child_required, group=title), ask_if=ask_if))
             continue
         if sub.get("type") == "array":
             items, item_resolver, item_def = _resolve(sub.get("items", {}), sub_resolver)
@@ -162,7 +166,7 @@ def fields_of(kind: Kind, schema_dir: Path = SCHEMA_DIR) -> list[Field]:
                 out.append(Field(name, title, "textarea", "list", needed, desc,
                                  item=_scalar(name, title, items, item_def, True)))
             continue
-        out.append(_scalar(name, title, sub, defname, name in required))
+        out.append(dataclasses.replace(_scalar(name, title, sub, defname, name in required), ask_if=ask_if))
     labels = [f.label for f in out]
     assert len(labels) == len(set(labels)), f"duplicate form labels in {kind.name}: {labels}"
     return out

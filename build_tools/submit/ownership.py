@@ -41,7 +41,7 @@ from ..records.schemas import SCHEMA_DIR, StrictValidator, format_checker, regis
 OWNERS_FILE = "owners.yaml"
 ENTERPRISE_REVIEWS = ("reviews", "enterprise")
 MANAGEMENT_REVIEWS = ("reviews", "management")
-OPEN_DIRS = ("demands",)
+OPEN_DIRS = ("demands", "consultations")
 # A GitHub login (bots end in "[bot]"); anything else is refused before any rule is applied.
 LOGIN = re.compile(r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}(?:\[bot\])?")
 

@@ -93,9 +93,22 @@ class Asker:
                 self.stdout.write("  ✗ 此项必填\n")
                 continue
             errors = field_errors(self.kind, f.key, value, self.schema_dir)
-            if not errors:
-                return value
-            self.stdout.write("".join(f"  ✗ {e}\n" for e in errors))
+            if errors:
+                self.stdout.write("".join(f"  ✗ {e}\n" for e in errors))
+                continue
+            if f.conv == "id" and value != text.strip() and not self.confirm(
+                    f"  编号只能用小写字母、数字和连字符，将写为“{value}”（您输入的是“{text.strip()}”）。确认吗？"):
+                continue  # never change an id behind the person's back: ask for it again
+            return value
+
+    def confirm(self, question: str) -> bool:
+        while True:
+            answer = self.read(f"{question}（是/否）\n> ").strip().lower()
+            if answer in ("是", "y", "yes", "确认", "1"):
+                return True
+            if answer in ("否", "n", "no", "2"):
+                return False
+            self.stdout.write("  ✗ 请回答“是”或“否”\n")
 
     def table(self, f: Field) -> list | None:
         self.stdout.write(f"{f.label}（{'必填' if f.required else '可选'}）：{f.description}\n")
@@ -126,7 +139,11 @@ def scaffold(kind_name: str, stdin: TextIO, stdout: TextIO, data_root: Path,
     fields = fields_of(kind, schema_dir)
     asker = Asker(kind, stdin, stdout, schema_dir)
     stdout.write(f"新建{kind.title}：{kind.schema.get('description', '')}\n")
-    values = {f.key: asker.ask(f) for f in fields}
+    values: dict[str, Any] = {}
+    for f in fields:
+        if f.ask_if and values.get(f.ask_if) is not True:
+            continue  # e.g. no office in the zone: its address and resident staff are not asked
+        values[f.key] = asker.ask(f)
     record = build_record(fields, values, kind)
     path = record_path(kind, record, data_root, kinds)
     if path is None:

@@ -8,6 +8,6 @@
     var src = div.querySelector("script.tp-chart-figure");
     if (!src) return;
     var fig = JSON.parse(src.textContent);
-    window.Plotly.newPlot(div, fig.data, fig.layout, { displaylogo: false, responsive: true });
+    window.Plotly.newPlot(div, fig.data, fig.layout, window.tpPlotlyConfig());  // chart-locale.js
   });
 })();

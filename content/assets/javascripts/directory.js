@@ -3,7 +3,8 @@
  * Without JavaScript the page is the full table. With it, this script loads the compact payload
  * (assets/data/directory.json, built by build_tools/render/directory_index.py), then redraws the
  * table body from the matching agencies. Rows in the payload are positional:
- *   [id, name, region, types, size, quals, zone, grade, score, projects, text]
+ *   [id, name, region, types, size, quals, zone, grade, score, projects, text, served]
+ * (served: province ids the agency serves — registered province and service regions).
  * with ids into the payload's lookup tables (regions, types, sizes, quals, grades).
  * Record text is untrusted: it only ever goes into textContent and attribute values.
  */
@@ -13,7 +14,7 @@
   if (!root) return;
 
   var PAGE = 50;  // rows drawn at a time: building DOM rows costs far more than searching
-  var BITS = { region: 1, type: 2, size: 4, qual: 8, zone: 16, grade: 32 };
+  var BITS = { region: 1, type: 2, size: 4, qual: 8, zone: 16, grade: 32, served: 64 };
   var SORTS = [["score", "综合评价"], ["name", "名称"], ["projects", "项目业绩数"]];
   var ZONES = [[1, "有"], [0, "无"]];
   var timings = window.tpDirectoryTimings = [];  // per-keystroke cost, read by benchmarks/directory_bench.py
@@ -37,9 +38,11 @@
       var words = [r[f.name], regions[pv].name, regions[c].name, regions[d].name, p.sizes[r[f.size]], r[f.text]];
       r[f.types].forEach(function (t) { words.push(p.types[t]); });
       r[f.quals].forEach(function (q) { words.push(p.quals[q]); });
+      var served = r[f.served] || [];
+      served.forEach(function (s) { words.push(regions[s].name); });  // "上海市" finds agencies serving Shanghai
       return {
         id: r[f.id], name: r[f.name], province: pv, city: c, district: d, types: r[f.types], size: r[f.size],
-        quals: r[f.quals], zone: r[f.zone], grade: r[f.grade], score: r[f.score], projects: r[f.projects],
+        quals: r[f.quals], served: served, zone: r[f.zone], grade: r[f.grade], score: r[f.score], projects: r[f.projects],
         hay: norm(words.join(" ")), key: norm(r[f.name]), rank: 0, hit: 0
       };
     });
@@ -49,14 +52,18 @@
     // Every sort order is computed once here: a search then walks the chosen order and never sorts.
     var orders = {};
     SORTS.forEach(function (x) { orders[x[0]] = byName.slice().sort(comparator(x[0])); });
+    var provinces = [];  // the 服务地区 facet: every province some agency serves, in pinyin order
+    list.forEach(function (a) { a.served.forEach(function (s) { if (provinces.indexOf(s) < 0) provinces.push(s); }); });
+    provinces.sort(function (a, b) { return collator.compare(regions[a].name, regions[b].name); });
     return { regions: regions, list: list, orders: orders, types: p.types, sizes: p.sizes, quals: p.quals,
-             grades: p.grades };
+             grades: p.grades, provinces: provinces,
+             provinceNames: regions.map(function (r) { return r.parent === -1 ? r.name : ""; }) };
   }
 
   // ---- state <-> URL ------------------------------------------------------------------------
   function emptyState() {
     return { q: "", region: [-1, -1, -1], type: new Set(), size: new Set(), qual: new Set(), zone: new Set(),
-             grade: new Set(), sort: "score" };
+             grade: new Set(), served: new Set(), sort: "score" };
   }
 
   function regionId(name, parent) {
@@ -82,6 +89,7 @@
     s.size = idsOf(p, "size", data.sizes);
     s.qual = idsOf(p, "qual", data.quals);
     s.grade = idsOf(p, "grade", data.grades);
+    s.served = idsOf(p, "serve", data.provinceNames);
     p.getAll("zone").forEach(function (v) { if (v === "1" || v === "0") s.zone.add(Number(v)); });
     if (SORTS.some(function (x) { return x[0] === p.get("sort"); })) s.sort = p.get("sort");
     return s;
@@ -95,6 +103,9 @@
     });
     [["type", data.types], ["size", data.sizes], ["qual", data.quals], ["grade", data.grades]].forEach(function (x) {
       Array.from(s[x[0]]).sort(function (a, b) { return a - b; }).forEach(function (i) { p.append(x[0], x[1][i]); });
+    });
+    Array.from(s.served).sort(function (a, b) { return a - b; }).forEach(function (i) {
+      p.append("serve", data.regions[i].name);
     });
     Array.from(s.zone).sort().reverse().forEach(function (z) { p.append("zone", String(z)); });
     if (s.sort !== "score") p.set("sort", s.sort);
@@ -136,6 +147,7 @@
     if (s.qual.size && !anyIn(a.quals, s.qual)) fail |= BITS.qual;
     if (s.zone.size && !s.zone.has(a.zone)) fail |= BITS.zone;
     if (s.grade.size && !s.grade.has(a.grade)) fail |= BITS.grade;
+    if (s.served.size && !anyIn(a.served, s.served)) fail |= BITS.served;
     return fail;
   }
 
@@ -164,7 +176,8 @@
     var terms = norm(s.q).split(/\s+/).filter(Boolean);
     var gen = textMatched(terms);
     var counts = { region: zeros(data.regions.length), type: zeros(data.types.length), size: zeros(data.sizes.length),
-                   qual: zeros(data.quals.length), zone: [0, 0], grade: zeros(data.grades.length) };
+                   qual: zeros(data.quals.length), zone: [0, 0], grade: zeros(data.grades.length),
+                   served: zeros(data.regions.length) };
     var results = [], order = data.orders[s.sort], i, k;
     for (i = 0; i < order.length; i++) {
       var a = order[i];
@@ -180,6 +193,7 @@
       if (fail === 0 || fail === BITS.qual) for (k = 0; k < a.quals.length; k++) counts.qual[a.quals[k]]++;
       if (fail === 0 || fail === BITS.zone) counts.zone[a.zone]++;
       if (fail === 0 || fail === BITS.grade) counts.grade[a.grade]++;
+      if (fail === 0 || fail === BITS.served) for (k = 0; k < a.served.length; k++) counts.served[a.served[k]]++;
     }
     return { results: results, counts: counts };
   }
@@ -205,7 +219,7 @@
     var box = root.querySelector(".tp-dir-ui");
     var bar = el("div", { "class": "tp-dir-bar" });
     ui.q = el("input", { type: "search", "class": "tp-dir-q", "aria-label": "搜索机构",
-                         placeholder: "搜索名称、业务、地址、资质，空格分隔" });
+                         placeholder: "搜索名称、业务、地址、服务地区、资质，空格分隔" });
     ui.sort = el("select", { "class": "tp-dir-sort", "aria-label": "排序" });
     SORTS.forEach(function (x) { ui.sort.appendChild(el("option", { value: x[0] }, "按" + x[1] + "排序")); });
     ui.count = el("p", { "class": "tp-dir-count", "aria-live": "polite" });
@@ -228,8 +242,9 @@
     facets.appendChild(region);
     ui.boxes = {};
     var present = presentValues();
+    facets.appendChild(checkboxFacet("served", "服务地区", data.provinceNames, present.served));
     [["type", "经营类型", data.types], ["size", "企业规模", data.sizes], ["qual", "资质类别", data.quals],
-     ["zone", "区内办公场地", ZONES.map(function (z) { return z[1]; })], ["grade", "综合评价等级", data.grades]]
+     ["zone", (root.getAttribute("data-zone") || "区内") + "办公场地", ZONES.map(function (z) { return z[1]; })], ["grade", "综合评价等级", data.grades]]
       .forEach(function (x) { facets.appendChild(checkboxFacet(x[0], x[1], x[2], present[x[0]])); });
 
     ui.more = el("button", { type: "button", "class": "tp-dir-more md-button" }, "显示更多");
@@ -261,7 +276,8 @@
   }
 
   function presentValues() {  // facet values nobody has are not offered at all
-    var p = { type: new Set(), size: new Set(), qual: new Set(), zone: new Set(), grade: new Set() };
+    var p = { type: new Set(), size: new Set(), qual: new Set(), zone: new Set(), grade: new Set(),
+              served: new Set(data.provinces) };
     data.list.forEach(function (a) {
       a.types.forEach(function (t) { p.type.add(t); });
       a.quals.forEach(function (q) { p.qual.add(q); });

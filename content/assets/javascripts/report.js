@@ -15,7 +15,7 @@
       var holder = document.getElementById(div.getAttribute("data-figure"));
       if (!holder) { return; }
       var fig = JSON.parse(holder.textContent);  // data arrives as JSON text, never as markup
-      window.Plotly.newPlot(div, fig.data, fig.layout, {displaylogo: false, responsive: true});
+      window.Plotly.newPlot(div, fig.data, fig.layout, window.tpPlotlyConfig());  // chart-locale.js
     });
   }
 
