@@ -29,7 +29,7 @@ def test_mini_fixture_is_valid():
     assert {k: len(v) for k, v in dataset.records.items() if v} == {
         "agency": 2, "project": 3, "enterprise_review": 1, "management_review": 1,
         "demand": 1, "policy": 1, "course": 1, "faq": 1, "expert": 1, "official_qualification": 1, "credit_record": 1,
-        "procedure": 1, "event": 1, "consultation": 1}
+        "procedure": 1, "event": 1, "consultation": 1, "news": 1}
 
 
 def test_every_error_is_reported_with_file_line_field(data_copy):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..context import BuildContext
 from ..records.model import Dataset
-from . import (agencies, charts, consultations, courses, demands, evaluation, experts, opendata, policies, portal,
+from . import (agencies, charts, consultations, courses, demands, evaluation, experts, news, opendata, policies, portal,
                projects, qa, report, sealing, services)
 from .output import Output, Renderer
 
@@ -17,7 +17,7 @@ __all__ = ["Output", "Renderer", "render_all"]
 
 def _renderers() -> list[Renderer]:
     return [portal.render, agencies.render, projects.render, charts.render, evaluation.render, policies.render,
-            courses.render, experts.render, consultations.render, qa.render, services.render, demands.render,
+            news.render, courses.render, experts.render, consultations.render, qa.render, services.render, demands.render,
             report.render, opendata.render, sealing.render]
 
 

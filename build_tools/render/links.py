@@ -12,6 +12,7 @@ SECTIONS = {  # kind -> folder of its pages
     "procedure": "procedures",
     "event": "events",
     "consultation": "consult",
+    "news": "news",
 }
 
 

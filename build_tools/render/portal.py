@@ -146,6 +146,8 @@ def latest(dataset: Dataset, ctx: BuildContext, base: str) -> list[dict[str, Any
 
     answered = [c for c in dataset.of("consultation") if c.data.get("answer")]
     return [
+        {"key": "news", "title": "最新资讯", "more": base + "news/",
+         "items": rows("news", _newest(dataset.of("news"), "date"), "title", "date", lambda r: r.data["category"])},
         {"key": "demands", "title": "最新需求", "more": base + "demands/",
          "items": rows("demand", _newest(open_demands, "publish_date"), "title", "publish_date",
                        lambda r: r.data["demand_type"])},
@@ -178,7 +180,7 @@ def modules(dataset: Dataset, ctx: BuildContext, forge: Forge) -> list[dict[str,
         {"title": "需求大厅", "href": "demands/", "count": f"{open_count} 条征集中",
          "text": "招标、采购公告和企业发布的治理需求。"},
         {"title": "标准政策", "href": "policies/", "count": f"{n('policy')} 部",
-         "text": "法律、法规、规章、标准规范与政策解读。"},
+         "text": "法律、法规、规章、标准规范与政策解读，最新资讯。"},
         {"title": "绿色课堂", "href": "courses/", "count": f"{n('course')} 门课程",
          "text": "环保培训视频和课件。"},
         {"title": "智能问答", "href": "qa/", "count": f"{n('faq')} 条问答",
