@@ -20,14 +20,22 @@ Allowed (everything else is refused, whatever its content):
 
 Size limit: 20 MB (videos 100 MB, GitHub's own per-file limit). A file name holding a mobile or
 resident ID number is refused: the name becomes a public URL, and masking never rewrites URLs.
+
+Personal numbers inside a file are refused too, wherever the file carries text a program can read:
+TXT/CSV, the text of DOCX/XLSX/PPTX parts, and the text layer of a PDF (pypdf). Masking never rewrites a
+file, so the contributor must black the number out. This catches the honest mistake (a certificate copied
+with the legal representative's ID number); it is no guarantee: images, scans without a text layer, PDFs
+pypdf cannot read (encrypted, damaged), videos and the old binary Office formats are not read.
 """
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import stat
 import zipfile
+from zlib import error as zlib_error
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,6 +123,77 @@ def content_refusal(ext: str, data: bytes) -> Refusal | None:
     return Refusal("不允许的附件类型", f"no content rule for .{ext}")  # pragma: no cover - TYPES and rules agree
 
 
+# Text-bearing formats: read whole, and their text checked for personal numbers.
+_TEXT_TYPES = ("txt", "csv", "docx", "xlsx", "pptx", "pdf")
+_MAX_TEXT = 2_000_000      # characters of extracted text looked at (a 20 MB file cannot make the check slow)
+_MAX_PDF_PAGES = 300
+log = logging.getLogger(__name__)
+_BREAK = re.compile(rb"</(?:w:p|w:tc|w:br|a:p|a:tc|c|si|row)>")  # paragraph, cell, row ends
+_TAG = re.compile(rb"<[^>]*>")
+
+
+def text_of(ext: str, data: bytes) -> str | None:
+    """The text a reader can copy out of an attachment (None for formats not read, and for a PDF whose
+    text cannot be read: encrypted, damaged)."""
+    if ext in ("txt", "csv"):
+        return data.decode("utf-8-sig", errors="replace")[:_MAX_TEXT]
+    if ext in _OOXML_MAIN:
+        return _ooxml_text(data)
+    if ext == "pdf":
+        return _pdf_text(data)
+    return None
+
+
+def _ooxml_text(raw: bytes) -> str:
+    """Text of the XML parts of a DOCX/XLSX/PPTX. Paragraph, cell and row ends become line breaks; other tags
+    vanish, because Word splits one typed number into runs (`<w:t>138</w:t></w:r><w:r><w:t>0013…`)."""
+    out: list[str] = []
+    budget = _MAX_TEXT
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        for info in z.infolist():
+            if budget <= 0 or not info.filename.endswith(".xml") or info.file_size > 50 << 20:
+                continue
+            with z.open(info) as fh:
+                part = fh.read(budget * 4)
+            text = _TAG.sub(b"", _BREAK.sub(b"\n", part)).decode("utf-8", errors="replace")
+            out.append(text[:budget])
+            budget -= len(out[-1])
+    return "\n".join(out)
+
+
+def _pdf_text(raw: bytes) -> str | None:
+    import pypdf  # only validation of PDF attachments needs it
+    from pypdf.errors import PyPdfError
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged-but-readable files warn at length
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            return None
+        out: list[str] = []
+        size = 0
+        for number, pdf_page in enumerate(reader.pages):
+            if number >= _MAX_PDF_PAGES or size >= _MAX_TEXT:
+                break
+            out.append(pdf_page.extract_text() or "")
+            size += len(out[-1])
+        return "\n".join(out)[:_MAX_TEXT]
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+            zlib_error, OSError) as exc:
+        log.debug("PDF text not readable (%s): not checked for numbers", exc)
+        return None
+
+
+def numbers_refusal(ext: str, data: bytes) -> Refusal | None:
+    """A personal number in the text of the attachment."""
+    text = text_of(ext, data)
+    found = personal.find(text) if text else []
+    if found:
+        what = "、".join(sorted({f.label for f in found}))
+        return Refusal(f"附件内容含有{what}（{personal.mask_of(found[0].number)}），附件原样公开、不做遮盖：请在原文件中涂黑或删除后重新提交",
+                       "attachment text contains a personal number")
+    return None
+
+
 def _mismatch(ext: str) -> Refusal:
     return Refusal(f"文件内容与扩展名“.{ext}”不符（不是真正的 {ext.upper()} 文件，例如改了扩展名的网页），请提交原始文件",
                    f"content is not a .{ext} file")
@@ -156,7 +235,8 @@ def refusal(path: Path) -> Refusal | None:
     why = type_refusal(path.name) or name_refusal(path.name)
     if why is None:
         try:
-            why = content_refusal(ext, _read(path, whole=ext not in _MAGIC))
+            data = _read(path, whole=ext not in _MAGIC or ext in _TEXT_TYPES)
+            why = content_refusal(ext, data) or numbers_refusal(ext, data)
         except _Unreadable as exc:
             why = exc.refusal
     return why
@@ -178,7 +258,8 @@ def read_linked(folder: Path, link: str) -> bytes | Refusal:
         data = _read(path, whole=True)
     except _Unreadable as exc:
         return exc.refusal
-    return content_refusal(extension(path.name), data) or data
+    ext = extension(path.name)
+    return content_refusal(ext, data) or numbers_refusal(ext, data) or data
 
 
 class _Unreadable(Exception):
