@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import generate  # noqa: E402
 from build_tools.records import privacy  # noqa: E402
 from build_tools.records.load import load_file  # noqa: E402
-from build_tools.render import agencies as agencies_render  # noqa: E402
 from build_tools.records.schemas import load_kinds  # noqa: E402
+from build_tools.render import agencies as agencies_render  # noqa: E402
 
 QUERIES = ["天津 监测", "环境咨询", "滨海 废气", "示例路12", "津沽环保", "CMA 北京", "不存在的机构"]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -113,7 +113,7 @@ def sizes(data: bytes) -> str:
 
 def pct(values, q):
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def browser_timings(site: Path, verbose: bool) -> None:

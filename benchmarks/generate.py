@@ -13,12 +13,10 @@ import os
 import random
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
-
+from typing import Any
 
 from build_tools.records.codes import credit_check_char
 from build_tools.records.dump import dump_yaml
-
 
 # province -> (weight, [(city, district, region code)])
 REGIONS: dict[str, tuple[int, list[tuple[str, str, str]]]] = {

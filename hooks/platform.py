@@ -9,11 +9,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # make build_tools importable under `mkdocs`
 
-from build_tools.cache import pages as pagecache  # noqa: E402
-from build_tools import pipeline  # noqa: E402
-from build_tools.records.problems import InvalidData  # noqa: E402
-from build_tools.render.html import HTML_PAGE  # noqa: E402
-from build_tools.settings import Settings, SettingsError  # noqa: E402
+from build_tools import pipeline
+from build_tools.cache import pages as pagecache
+from build_tools.records.problems import InvalidData
+from build_tools.render.html import HTML_PAGE
+from build_tools.settings import Settings, SettingsError
 
 _prepared: pipeline.Prepared | None = None
 _store: pagecache.Store | None = None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,7 @@ from build_tools.pipeline import qa_index_for
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from qa_bench import question_sets  # noqa: E402
+from qa_bench import question_sets
 
 
 @pytest.fixture(scope="module")

@@ -83,7 +83,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"校验未进行：{printable(str(exc))}", file=sys.stderr)
         return 2
     dataset, problems = validate_tree(root, files)
-    for file, items in by_file(problems).items():
+    for items in by_file(problems).values():
         for p in items:
             print(github_annotation(p) if args.format == "github" else p)
     if problems:

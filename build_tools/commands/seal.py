@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..records import personal, sealing
 from ..context import ROOT
+from ..records import personal, sealing
 from ..records.safeyaml import YamlError, load_bytes
 from ..records.sealing import Sealer
 

@@ -170,7 +170,7 @@ class YearStats:
     usage: UsageYear | None = None
     qa: QaFeedback | None = None
     as_of: dt.date | None = None    # Dec 31, or the build date while the year is not over
-    previous: "YearStats | None" = field(default=None, repr=False)
+    previous: YearStats | None = field(default=None, repr=False)
 
     @property
     def partial(self) -> bool:

@@ -170,7 +170,7 @@ class PortalRule:
     base_path: str = "/"
 
     @classmethod
-    def from_settings(cls, usage: UsageSettings) -> "PortalRule":
+    def from_settings(cls, usage: UsageSettings) -> PortalRule:
         nets = tuple(ipaddress.ip_network(n, strict=False) for n in usage.admin_networks)
         base = "/" + usage.base_path.strip("/") + "/"
         return cls(nets, usage.agency_referrers, base.replace("//", "/"))

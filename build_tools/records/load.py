@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import validation as cache_mod
-from . import attachments, crossfields, fastcheck, messages, personal, privacy, textsafe
+from ..cache.statindex import SIGNATURE, StatIndex, signature
 from ..cache.validation import Entry, Stored
+from ..settings import Environment, environment
+from . import attachments, crossfields, fastcheck, messages, personal, privacy, textsafe
 from .model import CachedRecord, Dataset, Record
 from .paths import display_path, kind_of, record_id
 from .problems import Problem
 from .safeyaml import MAX_BYTES, YamlError, load_bytes
 from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
-from ..cache.statindex import SIGNATURE, StatIndex, signature
-from ..settings import Environment, environment
 
 
 def walk(root: Path, kinds: dict[str, Kind]) -> tuple[list[tuple[Kind, Path]], list[Path]]:

@@ -13,14 +13,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..settings import Environment, environment
 from . import attachments, crossfields, messages
 from .crossfields import Facts
 from .load import gc_paused, load
-from .paths import display_path
 from .model import CachedRecord, Dataset, Record
+from .paths import display_path
 from .problems import Problem
 from .schemas import SCHEMA_DIR, is_safe_link, load_kinds
-from ..settings import Environment, environment
 
 
 def _values(data: dict, field: str) -> Iterator[tuple[str, Any]]:
@@ -41,7 +41,7 @@ def _problem(rec: Record, pointer: str, message: str, english: str) -> Problem:
 
 def unique_ids(dataset: Dataset) -> list[Problem]:
     out = []
-    for kind, records in dataset.records.items():
+    for records in dataset.records.values():
         first: dict[str, Record] = {}
         for rec in records:
             if rec.id in first:

@@ -7,20 +7,20 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 from ..cache.pages import Store as PageStore
+from ..compute.admission import Admission, from_config
 from ..compute.official import Check, CreditRecord, Official
+from ..compute.scoring import dimension_titles
 from ..context import BuildContext
 from ..records.model import Dataset, Record
-from .output import Output
 from .charts import bar_figure, plotly_context
 from .directory_index import build_index, score_lookup
-from ..compute.admission import Admission, from_config
-from ..compute.scoring import dimension_titles
 from .evaluation import score_context
-from .report import zone_name
 from .forge import Forge, forge_of
 from .html import page
 from .links import base_for, page_path
+from .output import Output
 from .relations import local_files
+from .report import zone_name
 
 DIRECTORY_DATA = "assets/data/directory.json"
 
@@ -110,7 +110,6 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     reviews = review_rows(dataset, ctx)
     zone = zone_name(ctx)
     dims = dimension_titles()
-    moderation = (getattr(ctx.computed.get("scores"), "config", None) or {}).get("review_comments") or []
     for agency in agencies:
         path = page_path("agency", agency.id)
         official = official_context(ctx, agency.id)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import heapq
-
 from typing import Any, Iterable
 from urllib.parse import urlencode
 
@@ -10,11 +9,11 @@ from ..compute.demands import DemandFacts
 from ..context import BuildContext
 from ..records.model import Dataset, Record, parse_date
 from ..records.regions import shown_city
-from .output import Output
 from .agencies import attached_files
 from .atom import Entry, feed_xml
 from .html import _money, page
 from .links import SECTIONS, base_for, page_path, url
+from .output import Output
 
 INDEX = f"{SECTIONS['demand']}/index.md"
 FEED = f"{SECTIONS['demand']}/feed.xml"

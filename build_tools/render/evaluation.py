@@ -8,9 +8,9 @@ from typing import Any, Iterable
 from ..compute import admission, scoring
 from ..context import BuildContext
 from ..records.model import Dataset
-from .output import Output
 from .html import page
 from .links import base_for, url
+from .output import Output
 
 FOLDER = "evaluation"
 

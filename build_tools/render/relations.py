@@ -8,8 +8,8 @@ from ..records import attachments
 from ..records.model import Dataset, Record
 from ..records.paths import display_path
 from ..records.problems import InvalidData, Problem
-from .output import Output
 from .links import url
+from .output import Output
 
 
 def ids_in(value) -> list[str]:

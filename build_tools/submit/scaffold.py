@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..records import messages, personal, sealing
 from ..context import ROOT
-from .formspec import Field, FormError, build_record, convert_row, fields_of, yaml_text
-from .intake import write_checked
+from ..records import messages, personal, sealing
 from ..records.paths import display_path, record_path
 from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
+from .formspec import Field, FormError, build_record, convert_row, fields_of, yaml_text
+from .intake import write_checked
 
 
 class Aborted(Exception):

@@ -17,9 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import retrieval as rt
 from ...context import BuildContext
 from ...records.model import Dataset, Record
+from . import retrieval as rt
 
 SHIPPED = ("k1", "b", "bigram_weight", "unknown_weight", "threshold", "relative_cut", "max_results", "stopwords",
            "single_chars", "outside", "generic", "generic_weight",

@@ -141,7 +141,7 @@ def segment(run: str, vocab: set[str], stop: set[str], max_len: int,
         taken = 0
         for n in range(min(max_len, len(run) - i), 0, -1):
             piece = run[i:i + n]
-            if n > 1 and (piece in vocab or piece in stop) or n == 1 and (piece in single_chars or piece in stop):
+            if (n > 1 and (piece in vocab or piece in stop)) or (n == 1 and (piece in single_chars or piece in stop)):
                 taken = n
                 break
         if taken and run[i:i + taken] in stop:
@@ -286,7 +286,7 @@ def score_all(query: str, index: dict[str, Any], category: str = "", prep: Prepa
         total += w * i * (1.0 if t in index["df"] else unknown)
     hits = []
     for pos, doc in enumerate(index["docs"]):
-        if category and doc["category"] != category or not in_region(doc["regions"], region):
+        if (category and doc["category"] != category) or not in_region(doc["regions"], region):
             continue
         norm_len = k1 * (1 - b + b * doc["len"] / avgdl)
         score = 0.0

@@ -19,8 +19,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from ...compute.official import DIFFERS, LIST_KINDS, NOT_LISTED, coverage, licence_key, verify
 from ...records.sealing import Sealer
-from ...compute.official import LIST_KINDS, NOT_LISTED, DIFFERS, coverage, licence_key, verify
 from . import cells, store
 from .cells import CellError
 from .table import ImportFileError, Spec, read_rows

@@ -28,8 +28,8 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
-from ...records import fastcheck, messages, personal
 from ...context import ROOT
+from ...records import fastcheck, messages, personal
 from ...records.safeyaml import YamlError, load_bytes
 from ...records.schemas import SCHEMA_DIR, load_kinds, registry, validator
 from ...records.sealing import Sealer
