@@ -2,15 +2,15 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test validate chromium nginx release deploy clean bench
+.PHONY: site serve test test-fast lint validate chromium nginx release deploy clean bench
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 validate: $(STAMP)
@@ -35,7 +35,13 @@ nginx:
 	  && command -v rsync >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  $(SUDO) apt-get install -y -qq nginx libnginx-mod-http-brotli-static rsync; }
 
-test: $(STAMP) chromium nginx validate
+# Quality gates (README "Quality gates"): ruff (lint, settings in pyproject.toml) and mypy (types of
+# build_tools/ and hooks/). Both must be clean; `make test` runs them before pytest, so CI does too.
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+test: $(STAMP) lint chromium nginx validate
 	$(PY) -m pytest -q
 
 # A release for the bureau's own server (README "Serving from the bureau's machine room"): the site built for

@@ -49,6 +49,7 @@ def on_files(files: Files, config) -> Files:
 
 def on_nav(nav, config, files):
     global _finished
+    assert _store is not None, "on_config did not run"
     search = next((p.search_index.entries for p in config.plugins.values() if hasattr(p, "search_index")), None)
     _finished = pagecache.FinishedPages(_store, pagecache.theme_fingerprint(config),
                                         pagecache.nav_fingerprint(nav), search)
@@ -58,6 +59,7 @@ def on_nav(nav, config, files):
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Generated pages are one block of escaped HTML: keep it aside so Markdown does not re-parse it."""
     if page.meta.get(HTML_PAGE):
+        assert _finished is not None, "on_nav did not run"
         _finished.lookup(page, markdown)
         page.platform_html = "" if page.meta.get("template") == pagecache.CACHED_TEMPLATE else markdown.strip()
         return ""
@@ -69,8 +71,10 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
+    assert _finished is not None, "on_nav did not run"
     return _finished.finish(page, output)
 
 
 def on_post_build(config):
-    _store.save()
+    if _store is not None:
+        _store.save()

@@ -226,7 +226,7 @@ def cmd_reseal(args: argparse.Namespace) -> int:
     changed: dict[Path, list[tuple[str, str]]] = {}
     failed = 0
     for v in sealed_values([Path(p) for p in (args.paths or [ROOT / "data"])]):
-        if personal.TOKEN.fullmatch(v.token)["kid"] == target.kid:
+        if (m := personal.TOKEN.fullmatch(v.token)) and m["kid"] == target.kid:
             continue
         try:
             number = sealing.unseal(v.token, keys)

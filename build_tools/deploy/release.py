@@ -94,7 +94,7 @@ def _compressed(data: bytes, sha: str, kind: str, settings: Settings) -> tuple[b
         os.utime(cached)   # recently used: kept by prune_cache
         return cached.read_bytes(), True
     if kind == "gz":
-        out = gzip.compress(data, compresslevel=level, mtime=0)   # no name, no time: reproducible
+        out = gzip.compress(data, compresslevel=settings.gzip_level, mtime=0)   # no name, no time: reproducible
     else:
         import brotli
         out = brotli.compress(data, quality=level)

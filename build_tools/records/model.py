@@ -48,7 +48,7 @@ class CachedRecord(Record):
         self._path, self.folder, self._name = path, folder if path is None else path.parent, name
 
     @property
-    def data(self) -> dict[str, Any]:  # type: ignore[override]
+    def data(self) -> dict[str, Any]:
         if self._blob is not None:
             self._data, self._blob = marshal.loads(self._blob), None
         return self._data  # type: ignore[return-value]
@@ -58,7 +58,7 @@ class CachedRecord(Record):
         self._data, self._blob = value, None
 
     @property
-    def path(self) -> Path:  # type: ignore[override]
+    def path(self) -> Path:
         if self._path is None:
             self._path = self.folder / self._name  # type: ignore[operator]
         return self._path
@@ -121,18 +121,18 @@ T = TypeVar("T")
 def _fields(cls: type) -> tuple[tuple[str, bool], ...]:
     """(field name, holds a date) per field: worked out once per class, not per record (300k views at 10k agencies)."""
     hints = get_type_hints(cls)
-    return tuple((f.name, "date" in str(hints[f.name])) for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    return tuple((f.name, "date" in str(hints[f.name])) for f in dataclasses.fields(cls))
 
 
 def view(cls: type[T], record: Record) -> T:
     """Build a typed view from a validated record: dates become `date`, absent optionals get defaults."""
     data = record.data
     kwargs = {}
-    for name, is_date in _fields(cls):
+    for name, is_date in _fields(cls):  # type: ignore[arg-type]  # a class is hashable; the stub's Hashable check misses type[T]
         if name in data:
             value = data[name]
             kwargs[name] = parse_date(value) if is_date and isinstance(value, str) else value
-    return cls(**kwargs)  # type: ignore[call-arg]
+    return cls(**kwargs)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 import stat
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from ..settings import Environment, environment
 from . import attachments, crossfields, messages
@@ -131,7 +131,7 @@ def folder_ownership(dataset: Dataset) -> list[Problem]:
     out = []
     owners: dict[Path, str] = {}  # records of one folder share its Path: no Path per record
     for rec in dataset.of("project"):
-        folder = rec.folder if isinstance(rec, CachedRecord) else rec.path.parent
+        folder = (rec.folder if isinstance(rec, CachedRecord) else None) or rec.path.parent
         owner = owners.get(folder)
         if owner is None:
             owner = owners[folder] = folder.parent.name
@@ -241,7 +241,7 @@ ROBUST_CHECKS = (local_files, unique_ids, references)
 TYPED_CHECKS = (date_order, inverse_links, folder_ownership, reviews_match_projects, budget_ranges, unique_credit_codes)
 
 
-def cross_check(dataset: Dataset, problems: list[Problem] = (), env: Environment | None = None) -> list[Problem]:
+def cross_check(dataset: Dataset, problems: Sequence[Problem] = (), env: Environment | None = None) -> list[Problem]:
     """Cross-record problems of valid and rejected records; `problems` are the schema problems found so far."""
     out: list[Problem] = []
     view = facts_view(dataset, env=env)
@@ -276,7 +276,7 @@ def facts_view(dataset: Dataset, schema_dir: Path = SCHEMA_DIR, env: Environment
                    {k: [cut(r) for r in recs] for k, recs in dataset.rejected.items()})
 
 
-def without_faulty_fields(dataset: Dataset, problems: list[Problem]) -> Dataset:
+def without_faulty_fields(dataset: Dataset, problems: Sequence[Problem]) -> Dataset:
     """Rejected records minus every top-level field the schema complained about (so types can be trusted)."""
     faulty: dict[str, set[str]] = defaultdict(set)
     for p in problems:

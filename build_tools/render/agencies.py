@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from ..cache.pages import Store as PageStore
 from ..compute.admission import Admission, from_config
@@ -34,7 +34,7 @@ def projects_by_agency(dataset: Dataset) -> dict[str, list[Record]]:
     return grouped
 
 
-def qualification_rows(agency: Record, ctx: BuildContext, checks: list[Check] = ()) -> list[dict]:
+def qualification_rows(agency: Record, ctx: BuildContext, checks: Sequence[Check] = ()) -> list[dict]:
     """The agency's own qualifications, each with its 官方名单核验 result when an official list covers its kind."""
     today = ctx.today.isoformat()
     check_of = {(c.kind, c.claimed["number"]): c for c in checks if c.claimed}
@@ -59,7 +59,7 @@ def amount_text(amount: float | None) -> str:
 
 def official_context(ctx: BuildContext, agency_id: str) -> dict[str, Any]:
     official: Official | None = ctx.computed.get("official")
-    found = official.for_agency(agency_id) if official else {"official_checks": [], "official_summary": "",
+    found: dict[str, Any] = official.for_agency(agency_id) if official else {"official_checks": [], "official_summary": "",
                                                                "credit_records": []}
     found["credit_rows"] = [{"record": r, "state": credit_state(r, ctx.today),
                              "amount": amount_text(r.data.get("amount"))} for r in found.pop("credit_records")]
@@ -113,7 +113,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     for agency in agencies:
         path = page_path("agency", agency.id)
         official = official_context(ctx, agency.id)
-        common = {"agency": agency.data, "updated": updated.get(agency.path.parent.resolve()), "zone": zone}
+        common: dict[str, Any] = {"agency": agency.data, "updated": updated.get(agency.path.parent.resolve()), "zone": zone}
         yield Output(path, page(agency.data["name"], "agency.html", cache=ctx.page_cache, base=base_for(path),
                                 description=agency.data.get("service_scope", ""),
                                 projects=[p.data for p in projects[agency.id]],

@@ -87,7 +87,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         return
     shown = config_view(scores)
     years = scores.years()
-    summary = [{"year": y, "rows": scores.for_year(y), "grades": grade_counts(scores.for_year(y), shown["grades"])}
+    summary: list[dict[str, Any]] = [{"year": y, "rows": scores.for_year(y), "grades": grade_counts(scores.for_year(y), shown["grades"])}
                for y in years]
     index = f"{FOLDER}/index.md"
     yield Output(index, page("综合评价", "evaluation_index.html", cache=ctx.page_cache, base=base_for(index), scoring=shown,

@@ -252,5 +252,6 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                  in_nav=True)
     if not years:
         return
+    assert stats is not None  # years come from stats
     for year in years:
         yield from year_outputs(stats.years[year], ctx, years)

@@ -79,7 +79,7 @@ def _conv_of(schema: dict, defname: str) -> str:
         return "credit"
     if defname in ("phone", "email", "url", "link", "id") or fmt in ("safe-url", "safe-link"):
         return "phone" if defname == "phone" else ("id" if defname == "id" else "code")
-    return {"integer": "int", "number": "number", "boolean": "bool"}.get(schema.get("type"), "text")
+    return {"integer": "int", "number": "number", "boolean": "bool"}.get(str(schema.get("type")), "text")
 
 
 def _hint(schema: dict, conv: str) -> str:

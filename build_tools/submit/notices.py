@@ -274,7 +274,7 @@ def _ordered(rec: dict[str, Any]) -> dict[str, Any]:
     return {k: rec[k] for k in sorted(rec, key=order.index)}
 
 
-def schema_errors(rec: dict[str, Any], skip: set[str] = frozenset(), schema_dir: Path = SCHEMA_DIR) -> list[str]:
+def schema_errors(rec: dict[str, Any], skip: frozenset[str] | set[str] = frozenset(), schema_dir: Path = SCHEMA_DIR) -> list[str]:
     """The same checks as `validate`, worded per field instead of per YAML line (fields in `skip` already failed)."""
     schema = load_kinds(schema_dir)["demand"].schema
     out = []

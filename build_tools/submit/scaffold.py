@@ -61,7 +61,7 @@ def _pick(f: Field, text: str) -> str:
 class Asker:
     def __init__(self, kind: Kind, stdin: TextIO, stdout: TextIO, schema_dir: Path = SCHEMA_DIR):
         self.kind, self.stdin, self.stdout, self.schema_dir = kind, stdin, stdout, schema_dir
-        self.sealer = None
+        self.sealer: sealing.Sealer | None = None
 
     def seal(self, value: Any) -> Any:
         """Full mobile / ID numbers typed here are sealed to the bureau's public key at once:

@@ -41,7 +41,7 @@ def fold(text: str) -> str:
 
 def synonym_forms(groups: list[list[str]]) -> list[tuple[str, str]]:
     """(form, canonical) pairs, longest form first: the replacement scan tries them in this order."""
-    pairs = {}
+    pairs: dict[str, str] = {}
     for group in groups:
         canonical = fold(str(group[0]))
         for form in group:
@@ -136,6 +136,7 @@ def segment(run: str, vocab: set[str], stop: set[str], max_len: int,
             single_chars: set[str]) -> tuple[list[str], list[str]]:
     """Forward maximum matching of a CJK run against vocabulary and stop words.
     Returns (words, pieces): the vocabulary words found, and the text between stop words (for bigrams)."""
+    current: list[str]
     words, pieces, current, i = [], [], [], 0
     while i < len(run):
         taken = 0
