@@ -2,16 +2,26 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test test-fast lint validate chromium nginx release deploy clean bench
+.PHONY: site serve test test-fast lint lock validate chromium nginx release deploy clean bench
 
-$(STAMP): requirements.txt requirements-dev.txt
+# requirements.txt (build, tests) and requirements-dev.txt (lint, type check) name the pins; requirements.lock
+# adds every transitive dependency with its hashes, and is what gets installed (`make lock` regenerates it).
+$(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+# pip-tools in a throw-away virtualenv (not a project dependency); hashes of every file of each pinned version.
+PIPTOOLS := .cache/pip-tools
+lock: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(PIPTOOLS)
+	$(PIPTOOLS)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2
+	$(PIPTOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --output-file requirements.lock requirements.txt requirements-dev.txt
 
 validate: $(STAMP)
 	$(PY) -m build_tools validate data
@@ -43,6 +53,10 @@ lint: $(STAMP)
 
 test: $(STAMP) lint chromium nginx validate
 	$(PY) -m pytest -q
+
+# The quick run while editing: no Chromium, no site builds, no nginx (markers set in tests/conftest.py).
+test-fast: $(STAMP) lint validate
+	$(PY) -m pytest -q -m "not browser and not slow"
 
 # A release for the bureau's own server (README "Serving from the bureau's machine room"): the site built for
 # PLATFORM_SITE_URL, checked, precompressed and sealed with its manifest. `make deploy TO=user@host:/srv/platform`

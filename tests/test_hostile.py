@@ -808,7 +808,7 @@ def test_concurrent_make_site_never_leaves_a_partial_site(tmp_path):
     site = tmp_path / "out" / "site"
     env = {**os.environ, "PLATFORM_DATA": str(MINI), "PLATFORM_TODAY": "2026-11-25"}
     # the virtualenv is set up already (make test did it): do not let make redo it for a newer checkout time
-    stamp = ".venv/.installed-" + __import__("hashlib").sha1((ROOT / "requirements.txt").read_bytes()).hexdigest()[:12]
+    stamp = ".venv/.installed-" + __import__("hashlib").sha1((ROOT / "requirements.lock").read_bytes()).hexdigest()[:12]
     make = ["make", "--no-print-directory", "-s", "-o", stamp, "site", f"SITE={site}"]
 
     def start() -> subprocess.Popen:
