@@ -16,6 +16,7 @@ from typing import Any, Iterator, Sequence
 from ..settings import Environment, environment
 from . import attachments, crossfields, messages
 from .crossfields import Facts
+from .divisions import divisions
 from .load import gc_paused, load
 from .model import CachedRecord, Dataset, Record
 from .paths import display_path
@@ -192,6 +193,24 @@ def budget_ranges(dataset: Dataset) -> list[Problem]:
     return out
 
 
+def agency_divisions(dataset: Dataset) -> list[Problem]:
+    """An agency's addresses and service regions name real divisions, province → city → district (GB/T 2260,
+    config/divisions.json): “天津省” or a misspelt district would split the directory's region facets."""
+    table = divisions()
+    out = []
+    for rec in dataset.of("agency"):
+        for field in ("registered_address", "office_address"):
+            a = rec.data.get(field)
+            if isinstance(a, dict) and isinstance(a.get("province"), str):
+                for level, zh, en in table.check(a["province"], a.get("city"), a.get("district")):
+                    out.append(_problem(rec, f"/{field}/{level}", zh, en))
+        regions = rec.data.get("service_regions")
+        for i, province in enumerate(regions if isinstance(regions, list) else []):
+            if isinstance(province, str):
+                out += [_problem(rec, f"/service_regions/{i}", zh, en) for _, zh, en in table.check(province)]
+    return out
+
+
 def local_files(dataset: Dataset) -> list[Problem]:
     """Relative links (files/...) must point at a regular file committed next to the record, reached
     without any symbolic link (each path component lstat-checked: a link would publish whatever it
@@ -238,7 +257,8 @@ def _links(node: Any, ptr: str, out: list | None = None) -> list[tuple[str, str]
 # Checks that tolerate any value types also run on schema-rejected records as they are; the others
 # see rejected records without their faulty fields, so one run still reports as much as possible.
 ROBUST_CHECKS = (local_files, unique_ids, references)
-TYPED_CHECKS = (date_order, inverse_links, folder_ownership, reviews_match_projects, budget_ranges, unique_credit_codes)
+TYPED_CHECKS = (date_order, inverse_links, folder_ownership, reviews_match_projects, budget_ranges, unique_credit_codes,
+                agency_divisions)
 
 
 def cross_check(dataset: Dataset, problems: Sequence[Problem] = (), env: Environment | None = None) -> list[Problem]:
