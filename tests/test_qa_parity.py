@@ -36,9 +36,10 @@ def questions() -> list[str]:
 @pytest.fixture(scope="module")
 def core_page(browser, tmp_path_factory, serve, index):
     site = tmp_path_factory.mktemp("qa-core")
-    (site / "qa.js").write_bytes((ROOT / "content/assets/javascripts/qa.js").read_bytes())
+    for name in ("qa.js", "shared.js"):  # qa.js is an ES module importing ./shared.js
+        (site / name).write_bytes((ROOT / "content/assets/javascripts" / name).read_bytes())
     (site / "index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-    (site / "index.html").write_text('<!doctype html><meta charset="utf-8"><script src="qa.js"></script>',
+    (site / "index.html").write_text('<!doctype html><meta charset="utf-8"><script type="module" src="qa.js"></script>',
                                      encoding="utf-8")
     context = browser.new_context()
     page = context.new_page()
