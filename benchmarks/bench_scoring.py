@@ -14,15 +14,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from build_tools import inputs  # noqa: E402
-from build_tools.compute import scoring  # noqa: E402
-from build_tools.compute.agency_stats import agency_stats  # noqa: E402
-from build_tools.inputs.config import load_scoring  # noqa: E402
-from build_tools.settings import Settings  # noqa: E402
-from build_tools.context import BuildContext  # noqa: E402
-from benchmarks.generate import generate  # noqa: E402
-from build_tools.render import agencies, evaluation  # noqa: E402
-from build_tools.records.validate import validate_tree  # noqa: E402
+from benchmarks.generate import generate
+from build_tools import inputs
+from build_tools.compute import scoring
+from build_tools.compute.agency_stats import agency_stats
+from build_tools.context import BuildContext
+from build_tools.inputs.config import load_scoring
+from build_tools.records.validate import validate_tree
+from build_tools.render import agencies, evaluation
+from build_tools.settings import Settings
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from build_tools import pipeline  # noqa: E402
-from build_tools.submit.notices import import_notices  # noqa: E402
+from build_tools import pipeline
+from build_tools.submit.notices import import_notices
 
 PLACES = [("上海市", "上海市", "青浦区", "朱家角镇"), ("江苏省", "苏州市", "吴江区", "黎里镇"),
           ("浙江省", "嘉兴市", "嘉善县", "西塘镇"), ("天津市", "天津市", "滨海新区", "泰达街道")]

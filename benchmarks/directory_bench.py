@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import generate  # noqa: E402
 from build_tools.records import privacy  # noqa: E402
 from build_tools.records.load import load_file  # noqa: E402
-from build_tools.render import agencies as agencies_render  # noqa: E402
 from build_tools.records.schemas import load_kinds  # noqa: E402
+from build_tools.render import agencies as agencies_render  # noqa: E402
 
 QUERIES = ["天津 监测", "环境咨询", "滨海 废气", "示例路12", "津沽环保", "CMA 北京", "不存在的机构"]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -95,14 +95,14 @@ def payload_and_page(records, counts, scores, out: Path) -> tuple[bytes, str]:
     body = page.split("---\n", 2)[2]  # drop the front matter: mkdocs would pass the HTML block through
     (out / "assets/data").mkdir(parents=True, exist_ok=True)
     (out / agencies_render.DIRECTORY_DATA).write_bytes(data)
-    for asset in ("javascripts/directory.js", "stylesheets/directory.css"):
+    for asset in ("javascripts/directory.js", "javascripts/shared.js", "stylesheets/directory.css"):
         (out / "assets" / asset).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "content/assets" / asset, out / "assets" / asset)
     (out / "agencies").mkdir(exist_ok=True)
     (out / "agencies/index.html").write_text(
         '<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>机构列表</title>'
         '<link rel="stylesheet" href="../assets/stylesheets/directory.css"></head><body>'
-        f'{body}<script src="../assets/javascripts/directory.js"></script></body></html>', encoding="utf-8")
+        f'{body}<script type="module" src="../assets/javascripts/directory.js"></script></body></html>', encoding="utf-8")
     return data, page
 
 
@@ -113,7 +113,7 @@ def sizes(data: bytes) -> str:
 
 def pct(values, q):
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def browser_timings(site: Path, verbose: bool) -> None:

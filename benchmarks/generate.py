@@ -13,12 +13,10 @@ import os
 import random
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
-
+from typing import Any
 
 from build_tools.records.codes import credit_check_char
 from build_tools.records.dump import dump_yaml
-
 
 # province -> (weight, [(city, district, region code)])
 REGIONS: dict[str, tuple[int, list[tuple[str, str, str]]]] = {
@@ -159,7 +157,7 @@ def generate(out: Path, agencies: int, seed: int = 1, projects_per_agency: int =
 
     Each agency draws from its own generator seeded by (seed, number), so agencies can be written
     by several processes and the output is the same for any `jobs`."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     chunks = [(out, seed, projects_per_agency, agencies, range(i, min(i + chunk, agencies + 1)))
               for i in range(1, agencies + 1, chunk)]
     if jobs > 1 and len(chunks) > 1:

@@ -9,8 +9,8 @@ import random
 import sys
 import time
 
-from build_tools.render.projects import build
 from build_tools.records.schemas import enum_values
+from build_tools.render.projects import build
 
 PROVINCES = ["天津市", "河北省", "北京市", "上海市", "江苏省", "浙江省", "山东省", "广东省", "辽宁省", "河南省"]
 

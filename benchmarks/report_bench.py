@@ -15,14 +15,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from build_tools import inputs  # noqa: E402
-from build_tools.compute import stats, usage  # noqa: E402
-from build_tools.inputs.usage_logs import read_log  # noqa: E402
-from build_tools.settings import Settings, UsageSettings  # noqa: E402
-from build_tools.context import BuildContext  # noqa: E402
-from benchmarks.generate import generate  # noqa: E402
-from build_tools.render import opendata, report  # noqa: E402
-from build_tools.records.validate import validate_tree  # noqa: E402
+from benchmarks.generate import generate
+from build_tools import inputs
+from build_tools.compute import stats, usage
+from build_tools.context import BuildContext
+from build_tools.inputs.usage_logs import read_log
+from build_tools.records.validate import validate_tree
+from build_tools.render import opendata, report
+from build_tools.settings import Settings, UsageSettings
 
 
 def timed(label: str, func):

@@ -20,7 +20,7 @@ def build_date() -> dt.date:
     return environment().today or dt.date.today()
 
 
-def _default_settings() -> "Settings":
+def _default_settings() -> Settings:
     from .settings import Settings
     return Settings()
 
@@ -29,15 +29,15 @@ def _default_settings() -> "Settings":
 class BuildContext:
     data_root: Path
     today: dt.date = field(default_factory=build_date)
-    settings: "Settings" = field(default_factory=_default_settings)  # extra.platform, site_url, PLATFORM_*
+    settings: Settings = field(default_factory=_default_settings)  # extra.platform, site_url, PLATFORM_*
     computed: dict[str, Any] = field(default_factory=dict)  # results of compute steps, by name
     # Git history, access logs, config files, read once by inputs.read(): compute and render never read
     # files or run git themselves. Only steps that need them require them.
-    inputs: "Inputs | None" = None
+    inputs: Inputs | None = None
 
-    page_cache: "PageStore | None" = None  # render only: pages whose inputs did not change come from it
+    page_cache: PageStore | None = None  # render only: pages whose inputs did not change come from it
 
-    def need_inputs(self) -> "Inputs":
+    def need_inputs(self) -> Inputs:
         if self.inputs is None:
             raise RuntimeError("BuildContext.inputs is not set: call build_tools.inputs.read() first")
         return self.inputs

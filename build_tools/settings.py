@@ -12,7 +12,7 @@ import ipaddress
 import json
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -37,7 +37,7 @@ def _ip_network(value: object) -> bool:
     return not isinstance(value, str) or bool(ipaddress.ip_network(value, strict=False))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str) -> jsonschema.Draft202012Validator:
     schema = json.loads((SETTINGS_SCHEMAS / name).read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema, format_checker=_formats)

@@ -9,11 +9,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # make build_tools importable under `mkdocs`
 
-from build_tools.cache import pages as pagecache  # noqa: E402
-from build_tools import pipeline  # noqa: E402
-from build_tools.records.problems import InvalidData  # noqa: E402
-from build_tools.render.html import HTML_PAGE  # noqa: E402
-from build_tools.settings import Settings, SettingsError  # noqa: E402
+from build_tools import pipeline
+from build_tools.cache import pages as pagecache
+from build_tools.records.problems import InvalidData
+from build_tools.render.html import HTML_PAGE
+from build_tools.settings import Settings, SettingsError
 
 _prepared: pipeline.Prepared | None = None
 _store: pagecache.Store | None = None
@@ -49,6 +49,7 @@ def on_files(files: Files, config) -> Files:
 
 def on_nav(nav, config, files):
     global _finished
+    assert _store is not None, "on_config did not run"
     search = next((p.search_index.entries for p in config.plugins.values() if hasattr(p, "search_index")), None)
     _finished = pagecache.FinishedPages(_store, pagecache.theme_fingerprint(config),
                                         pagecache.nav_fingerprint(nav), search)
@@ -58,6 +59,7 @@ def on_nav(nav, config, files):
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Generated pages are one block of escaped HTML: keep it aside so Markdown does not re-parse it."""
     if page.meta.get(HTML_PAGE):
+        assert _finished is not None, "on_nav did not run"
         _finished.lookup(page, markdown)
         page.platform_html = "" if page.meta.get("template") == pagecache.CACHED_TEMPLATE else markdown.strip()
         return ""
@@ -69,8 +71,10 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
+    assert _finished is not None, "on_nav did not run"
     return _finished.finish(page, output)
 
 
 def on_post_build(config):
-    _store.save()
+    if _store is not None:
+        _store.save()

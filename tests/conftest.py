@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import inspect
 import os
 import shutil
 import signal
@@ -163,3 +164,31 @@ def data_copy(tmp_path) -> Path:
     dst = tmp_path / "data"
     shutil.copytree(MINI, dst)
     return dst
+
+
+# Markers (registered in pyproject.toml), set here by what a test uses rather than by hand in every file:
+# `browser` for tests that drive Chromium, `slow` for tests that build a whole site or run nginx (directly or
+# through a fixture). `make test-fast` runs `-m "not browser and not slow"`; `make test` runs everything.
+BROWSER_FIXTURES = {"browser", "page"}
+SLOW_CALLS = ("build_site(", "built_site(", "nginx(", '"mkdocs"', "build-site", "benchmarks.generate")
+
+
+@functools.cache
+def _builds_site(func) -> bool:
+    """Whether a test or fixture function calls one of SLOW_CALLS (read from its source once)."""
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        return False
+    return any(call in source for call in SLOW_CALLS)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        funcs = [d.func for name in names for d in defs.get(name, ())]
+        if "nginx" in names or any(_builds_site(f) for f in [getattr(item, "function", None), *funcs] if f):
+            item.add_marker(pytest.mark.slow)

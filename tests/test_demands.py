@@ -10,9 +10,9 @@ import yaml
 from build_tools.compute.demands import budget_bounds, demand_facts, effective_status, matching_agencies
 from build_tools.context import BuildContext
 from build_tools.records.model import Demand, views
-from build_tools.settings import Settings
-from build_tools.render.demands import budget_text, region_text, region_tree
 from build_tools.records.validate import validate_tree
+from build_tools.render.demands import budget_text, region_text, region_tree
+from build_tools.settings import Settings
 from conftest import FIXTURES, ROOT, TODAY
 
 DEMANDS = FIXTURES / "demands"
@@ -110,8 +110,8 @@ def test_demand_page_lists_the_best_matches_and_links_the_rest(tmp_path):
     """At scale a demand matches hundreds of agencies: the page shows the top ones by score, then a link."""
     import re
 
-    from build_tools import pipeline
     from benchmarks.generate import generate
+    from build_tools import pipeline
     from build_tools.render.demands import MATCHES_SHOWN
 
     generate(tmp_path / "data", agencies=120, seed=5, projects_per_agency=4, demands=10)

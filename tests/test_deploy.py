@@ -40,7 +40,7 @@ def copy_site(built: Path, tmp_path: Path, name: str = "site") -> Path:
 
 
 def seal(site: Path, minute: int = 0, commit: str = "abc123") -> dict:
-    now = dt.datetime(2026, 11, 25, 18, minute, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 25, 18, minute, tzinfo=dt.UTC)
     outcome = release.seal(site, release.Settings(cache=release.cache_location(), **FAST), commit=commit, now=now)
     assert outcome.ok, outcome.problems
     return outcome.meta
@@ -82,7 +82,7 @@ def test_release_output_is_reproducible(built, tmp_path):
     a, b = copy_site(built, tmp_path, "a"), copy_site(built, tmp_path, "b")
     seal(a)
     meta = release.seal(b, release.Settings(cache=None, **FAST), commit="abc123",
-                        now=dt.datetime(2026, 11, 25, 18, 0, tzinfo=dt.timezone.utc)).meta   # no cache: compressed anew
+                        now=dt.datetime(2026, 11, 25, 18, 0, tzinfo=dt.UTC)).meta   # no cache: compressed anew
     assert (a / release.SUMS).read_bytes() == (b / release.SUMS).read_bytes()
     assert meta["compression"]["from_cache"] == 0
 
@@ -302,7 +302,10 @@ def test_nginx_serves_the_new_release_at_once(built, tmp_path, nginx):
     seal(site_b, minute=2, commit="b2")
     hosts.deploy(site_a, hosts.Target.parse(str(target)))
     base, _log = nginx(target / "current")
-    fetch = (lambda: urllib.request.urlopen(base + "about/", timeout=10).read().decode())
+
+    def fetch() -> str:
+        return urllib.request.urlopen(base + "about/", timeout=10).read().decode()
+
     assert "second release" not in fetch()
     hosts.deploy(site_b, hosts.Target.parse(str(target)))
     assert "second release" in fetch()

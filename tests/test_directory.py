@@ -24,8 +24,8 @@ import pytest
 
 from build_tools.compute.agency_stats import agency_stats
 from build_tools.context import BuildContext
-from build_tools.render.directory_index import ROW_FIELDS, UNRATED, build_index, score_lookup
 from build_tools.records.validate import validate_tree
+from build_tools.render.directory_index import ROW_FIELDS, UNRATED, build_index, score_lookup
 from conftest import FIXTURES, built_site
 
 DIRECTORY = FIXTURES / "directory"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from build_tools.records.safeyaml import load_bytes
+from build_tools.records.schemas import load_kinds, submission_required
 from build_tools.submit.forms import FORM_DIR, FORM_KINDS, write_forms
 from build_tools.submit.formspec import kind_fields
 from build_tools.submit.intake import intake, parse_body, to_record
-from build_tools.records.safeyaml import load_bytes
-from build_tools.records.schemas import load_kinds, submission_required
 from conftest import MINI, ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -117,7 +117,7 @@ def _steps(name: str) -> dict[str, list[dict]]:
 
 def test_run_scripts_are_valid_bash_and_never_inline_untrusted_text():
     for name in ("import.yml", "intake.yml", "pr.yml", "publish.yml"):
-        for job, steps in _steps(name).items():
+        for steps in _steps(name).values():
             for step in steps:
                 script = step.get("run")
                 if script is None:

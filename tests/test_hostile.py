@@ -377,7 +377,7 @@ def test_verbatim_fields_are_exactly_the_schemas_link_and_code_fields():
                     for prop, sub in value.items():
                         walk(sub, prop)
                 elif key == "$defs":
-                    for def_name, sub in value.items():
+                    for sub in value.values():
                         walk(sub, None)
                 elif isinstance(value, (dict, list)):
                     walk(value, name if key in ("items", "allOf", "anyOf", "oneOf") else None)
@@ -394,8 +394,8 @@ def test_verbatim_fields_are_exactly_the_schemas_link_and_code_fields():
 from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from build_tools.records import personal  # noqa: E402
 from build_tools.records.codes import credit_check_char  # noqa: E402
-from build_tools.records import personal, privacy  # noqa: E402
 from build_tools.records.privacy import mask_text  # noqa: E402
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -658,6 +658,7 @@ def test_one_helper_makes_tables_inert():
     """Both writers run every cell and header through tabular.inert, also for tables no renderer made yet."""
     import openpyxl
     import pandas as pd
+
     from build_tools.render.tabular import csv_bytes, xlsx_bytes
     frame = pd.DataFrame({"=名称": FORMULAS + ["\t=1", " =1", "正常", "-3.5%"], "n": list(range(12))})
     csv_cells = [c for row in __import__("csv").reader(io.StringIO(csv_bytes(frame).decode("utf-8-sig"))) for c in row]
@@ -752,6 +753,7 @@ def test_feed_and_workbook_writers_are_safe_anyway(text, kept):
 
     import openpyxl
     import pandas as pd
+
     from build_tools.render.atom import Entry, feed_xml
     from build_tools.render.tabular import xlsx_bytes
     day = dt.date(2025, 3, 1)
@@ -806,7 +808,7 @@ def test_concurrent_make_site_never_leaves_a_partial_site(tmp_path):
     site = tmp_path / "out" / "site"
     env = {**os.environ, "PLATFORM_DATA": str(MINI), "PLATFORM_TODAY": "2026-11-25"}
     # the virtualenv is set up already (make test did it): do not let make redo it for a newer checkout time
-    stamp = ".venv/.installed-" + __import__("hashlib").sha1((ROOT / "requirements.txt").read_bytes()).hexdigest()[:12]
+    stamp = ".venv/.installed-" + __import__("hashlib").sha1((ROOT / "requirements.lock").read_bytes()).hexdigest()[:12]
     make = ["make", "--no-print-directory", "-s", "-o", stamp, "site", f"SITE={site}"]
 
     def start() -> subprocess.Popen:
@@ -905,7 +907,7 @@ def test_no_attachment_runs_script_in_the_browser(data_copy, tmp_path, serve, pa
     links = page.locator("ul.tp-files a")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert sorted(h.rsplit("/", 1)[1] for h in hrefs) == sorted(["cma.pdf", *POLYGLOTS])
-    for i, href in enumerate(hrefs):
+    for i in range(len(hrefs)):
         page.goto(base + "agencies/demo-alpha/")
         try:
             with page.expect_download(timeout=2000):

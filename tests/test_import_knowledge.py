@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from build_tools.commands import cli
+from build_tools.records.safeyaml import load_bytes
+from build_tools.records.validate import validate_tree
+from build_tools.render.qa import source_text
 from build_tools.submit.importers import feeds
 from build_tools.submit.importers.letters import import_letters
 from build_tools.submit.importers.policies import doc_key, import_policies, infer_kind, url_key
 from build_tools.submit.importers.table import ImportFileError, Spec, read_rows
-from build_tools.render.qa import source_text
-from build_tools.records.safeyaml import load_bytes
-from build_tools.records.validate import validate_tree
 from conftest import FIXTURES, MINI
 
 SAMPLES = FIXTURES / "imports"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from build_tools.commands import cli
-from build_tools.submit.notices import CellError, NoticeFileError, import_notices, parse_budget, parse_date, record_id
 from build_tools.records.safeyaml import load_bytes
 from build_tools.records.validate import validate_tree
+from build_tools.submit.notices import CellError, NoticeFileError, import_notices, parse_budget, parse_date, record_id
 
 HEADER = "公告编号,标题,公告类型,省,市,区县,镇街,需求类型,预算,发布主体,发布日期,截止日期,原文链接,联系人,联系电话,附件"
 GOOD = [

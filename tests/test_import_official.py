@@ -8,18 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from fictitious import MOBILE_2, RESIDENT_ID
-
 from build_tools.commands import cli
 from build_tools.compute import official as off
 from build_tools.compute import scoring
+from build_tools.records.safeyaml import load_bytes
+from build_tools.records.validate import validate_tree
 from build_tools.submit.importers import cells, store
 from build_tools.submit.importers.agencies import import_agencies, split_address
 from build_tools.submit.importers.credit import import_credit
 from build_tools.submit.importers.table import ImportFileError
-from build_tools.records.safeyaml import load_bytes
-from build_tools.records.validate import validate_tree
 from conftest import FIXTURES, MINI
+from fictitious import MOBILE_2, RESIDENT_ID
 
 SAMPLES = FIXTURES / "imports"
 TODAY = "2026-11-25"

@@ -10,8 +10,8 @@ import yaml
 from build_tools.compute.qa import retrieval as rt
 from build_tools.inputs.config import load_qa
 from build_tools.pipeline import qa_index_for
-from build_tools.render.policies import compact, search_key
 from build_tools.records.validate import validate_tree
+from build_tools.render.policies import compact, search_key
 
 KNOWLEDGE = Path(__file__).resolve().parent / "fixtures" / "knowledge"
 FORMS = rt.synonym_forms([["危险废物", "危废"], ["排污许可证", "排污证", "排污许可"], ["挥发性有机物", "VOCs"],
@@ -157,4 +157,4 @@ def test_region_filter_keeps_national_answers_and_those_of_the_chosen_region(ind
     assert [h.id for h in rt.answers(q, index)] == ["faq-yrd-cross"]
     assert [h.id for h in rt.answers(q, index, region=("江苏省", "苏州市", "吴江区"))] == ["faq-yrd-cross"]
     assert rt.answers(q, index, region=("天津市", "", "")) == []
-    assert [h.id for h in rt.answers("危废暂存间要满足什么要求", index, region=("天津市", "", ""))][0] == "faq-hw-storage"
+    assert next(h.id for h in rt.answers("危废暂存间要满足什么要求", index, region=("天津市", "", ""))) == "faq-hw-storage"

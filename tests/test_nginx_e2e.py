@@ -9,7 +9,6 @@ must appear in the annual report's usage section.
 """
 from __future__ import annotations
 
-import brotli
 import datetime as dt
 import gzip
 import http.client
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+import brotli
 import pytest
 
 from build_tools.deploy import hosts, release

@@ -81,7 +81,10 @@ def test_new_agency_only_by_an_account_without_one(data, owners):
     assert verdict("carol", new, data, owners) == \
         (True, "新机构“haihe-eco-lab”：合并后由维护者在 data/owners.yaml 中登记您的账号")
     assert verdict("bob", new, data, owners) == (False, "您已代表机构“demo-beta”，不能再新建机构")
-    existing_unowned = lambda p: p == data / "agencies/haihe-eco-lab/agency.yaml"
+
+    def existing_unowned(p):
+        return p == data / "agencies/haihe-eco-lab/agency.yaml"
+
     assert verdict("carol", new, data, owners, existing_unowned) == \
         (False, "机构“haihe-eco-lab”尚未登记账号，只有维护者可以修改；请联系维护者在 data/owners.yaml 中登记")
 

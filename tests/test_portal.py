@@ -7,12 +7,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
+from build_tools.commands.consult import promote
 from build_tools.compute import usage
 from build_tools.compute.admission import Admission, check, from_config
-from build_tools.commands.consult import promote
+from build_tools.records.validate import validate_tree
 from build_tools.render.forge import Forge
 from build_tools.render.synonyms import expansions
-from build_tools.records.validate import validate_tree
 from conftest import ROOT
 
 CFG = yaml.safe_load((ROOT / "config/scoring.yaml").read_text(encoding="utf-8"))
@@ -88,8 +88,8 @@ def test_usage_modules_of_agency_subpages():
 
 
 def test_zone_name_setting_names_the_zone_in_page_text():
-    from build_tools.render.report import ZONE, zone_name, zone_text
     from build_tools.context import BuildContext
+    from build_tools.render.report import ZONE, zone_name, zone_text
     from build_tools.settings import PlatformSettings, Settings
     ctx = BuildContext(data_root=ROOT / "data", settings=Settings(platform=PlatformSettings(zone_name="示范区")))
     assert zone_name(ctx) == "示范区" and zone_name(BuildContext(data_root=ROOT / "data")) == ZONE == "区内"

@@ -42,7 +42,7 @@ def test_layout_holds_every_project_once_in_cells_and_fixed_chunks():
     years = [c[0] for c in manifest["cells"]]
     assert years == sorted(years, reverse=True)
     at = 0
-    for year, t, s, prov, n in manifest["cells"]:
+    for year, _t, _s, _prov, n in manifest["cells"]:
         rows = flat[at:at + n]
         assert all(r[4][:4] == str(year) for r in rows)
         assert [r[4] for r in rows] == sorted((r[4] for r in rows), reverse=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,7 @@ from build_tools.pipeline import qa_index_for
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from qa_bench import question_sets  # noqa: E402
+from qa_bench import question_sets
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +36,10 @@ def questions() -> list[str]:
 @pytest.fixture(scope="module")
 def core_page(browser, tmp_path_factory, serve, index):
     site = tmp_path_factory.mktemp("qa-core")
-    (site / "qa.js").write_bytes((ROOT / "content/assets/javascripts/qa.js").read_bytes())
+    for name in ("qa.js", "shared.js"):  # qa.js is an ES module importing ./shared.js
+        (site / name).write_bytes((ROOT / "content/assets/javascripts" / name).read_bytes())
     (site / "index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-    (site / "index.html").write_text('<!doctype html><meta charset="utf-8"><script src="qa.js"></script>',
+    (site / "index.html").write_text('<!doctype html><meta charset="utf-8"><script type="module" src="qa.js"></script>',
                                      encoding="utf-8")
     context = browser.new_context()
     page = context.new_page()

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.commands import cli
 from build_tools import inputs
+from build_tools.commands import cli
 from build_tools.compute import stats, usage
-from build_tools.inputs.gitlog import read_history
 from build_tools.context import BuildContext
-from build_tools.settings import PlatformSettings, Settings, UsageSettings
-from build_tools.settings import load as load_settings
-from build_tools.render import charts, opendata, report
+from build_tools.inputs.gitlog import read_history
 from build_tools.records.validate import validate_tree
+from build_tools.render import charts, opendata, report
+from build_tools.settings import UsageSettings
+from build_tools.settings import load as load_settings
 from conftest import FIXTURES
 
 REPORT = FIXTURES / "report"
@@ -289,6 +289,7 @@ def test_pie_slices_show_the_tables_integer_percents():
 def test_open_data_csv_cells_cannot_become_formulas():
     """Rows are flattened as they are; the CSV writer makes every cell inert (render/tabular.inert)."""
     import pandas as pd
+
     from build_tools.render.tabular import csv_bytes
     columns = [f for f in opendata.fields("agency") if f.name in ("name", "service_regions", "office_in_zone")]
     row = opendata.flat_row({"name": "=HYPERLINK(\"http://x\")", "service_regions": ["天津市", "河北省"],

@@ -103,7 +103,7 @@ def test_new_agency_confirms_a_changed_id_and_skips_the_zone_office_after_no(dat
 
 def test_new_agency_accepts_yes_and_asks_the_zone_office(data_copy):
     answers = _agency_answers(["Demo-Delta", "是"], ["是", "天津市", "天津市", "滨海新区", "", "示例大厦 1 层", "12"])
-    path, errors, shown = run("agency", answers, data_copy)
+    path, errors, _shown = run("agency", answers, data_copy)
     assert errors == [] and path == data_copy / "agencies/demo-delta/agency.yaml"
     written = path.read_text(encoding="utf-8")
     assert "office_in_zone: true" in written and "detail: 示例大厦 1 层" in written and "resident_staff: 12" in written

@@ -9,21 +9,21 @@ import tempfile
 from pathlib import Path
 
 import markdown
-from mkdocs.config import load_config
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.config import load_config
 
-from build_tools.records import load
-from build_tools import pipeline
-from build_tools.settings import Settings
 from benchmarks.generate import generate
+from build_tools import pipeline
+from build_tools.records import load
 from build_tools.records.problems import InvalidData
-from build_tools.render.html import HTML_PAGE
 from build_tools.records.safeyaml import load_bytes
 from build_tools.records.schemas import load_kinds
 from build_tools.records.validate import validate_tree
+from build_tools.render.html import HTML_PAGE
+from build_tools.settings import Settings
 from conftest import FIXTURES, MINI, ROOT
 
 

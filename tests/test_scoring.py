@@ -48,10 +48,10 @@ import yaml
 from build_tools import pipeline
 from build_tools.compute import scoring
 from build_tools.inputs.config import DEFAULT_SCORING, load_scoring
-from build_tools.settings import PlatformSettings, Settings
 from build_tools.records.load import load
 from build_tools.records.problems import InvalidData
 from build_tools.records.validate import validate_tree
+from build_tools.settings import PlatformSettings, Settings
 from conftest import FIXTURES, MINI, TODAY
 
 FIX = FIXTURES / "scoring"
@@ -245,8 +245,8 @@ def test_agency_page_shows_breakdown_and_index_links_latest_year():
 
 
 def test_agency_without_any_scored_year_says_so():
-    from build_tools.render.html import env
     from build_tools.render.evaluation import config_view
+    from build_tools.render.html import env
     empty = scoring.Scores(load_scoring(CONFIG))
     html = env().get_template("agency_score.html").render(score=None, score_history=[], scoring=config_view(empty),
                                                           base="../../")

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools.records import personal, sealing
-from build_tools.submit.intake import EXPOSED, comment, intake
 from build_tools.commands.seal import scan_history, scan_tree, seal_file
+from build_tools.records import personal, sealing
 from build_tools.records.validate import validate_tree
+from build_tools.submit.intake import EXPOSED, comment, intake
 from conftest import DEMO_PRIVATE, DEMO_PUBLIC, FIXTURES, MINI, ROOT, build_site
 from fictitious import MOBILE, MOBILE_2, RESIDENT_ID, RESIDENT_ID_15
 from test_workflow_run import context, repo, run_job  # noqa: F401 - `repo` is a fixture

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools.records import load
 from build_tools.cache import statindex
+from build_tools.cache.statindex import StatIndex, signature
+from build_tools.records import load
 from build_tools.records.crossfields import Facts, facts, fields
 from build_tools.records.model import CachedRecord
 from build_tools.records.schemas import load_kinds
-from build_tools.cache.statindex import StatIndex, signature
 from build_tools.records.validate import ROBUST_CHECKS, TYPED_CHECKS, cross_check, validate_tree, without_faulty_fields
 from conftest import FIXTURES, MINI
 

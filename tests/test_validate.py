@@ -116,8 +116,8 @@ def test_cli_reports_all_errors_and_exits_1(data_copy):
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1
     lines = result.stdout.strip().splitlines()
-    assert any("demo-beta/agency.yaml:" in l and "company_size" in l for l in lines)
-    assert any("dm-0001.yaml:1:" in l and "UTF-8" in l for l in lines)
+    assert any("demo-beta/agency.yaml:" in line and "company_size" in line for line in lines)
+    assert any("dm-0001.yaml:1:" in line and "UTF-8" in line for line in lines)
     assert "2 个问题" in result.stderr
 
 

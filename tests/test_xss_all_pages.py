@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from build_tools.records import fastcheck, sealing
-from build_tools.records.personal import TOKEN
 from build_tools.records.codes import is_resident_id
 from build_tools.records.load import walk
+from build_tools.records.personal import TOKEN
 from build_tools.records.safeyaml import load_bytes
 from build_tools.records.schemas import load_kinds, validator
 from build_tools.records.validate import validate_tree

@@ -39,6 +39,7 @@ def _data_root(paths: list[Path]) -> tuple[Path, list[Path] | None]:
     if len(roots) > 1:
         raise PathError("所给路径属于不同的数据目录，请分别校验（paths in several data folders）")
     root = roots.pop()
+    assert root is not None  # refused above
     files: list[Path] = []
     for p in paths:
         if p.is_dir() and not p.is_symlink():
@@ -83,7 +84,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"校验未进行：{printable(str(exc))}", file=sys.stderr)
         return 2
     dataset, problems = validate_tree(root, files)
-    for file, items in by_file(problems).items():
+    for items in by_file(problems).values():
         for p in items:
             print(github_annotation(p) if args.format == "github" else p)
     if problems:

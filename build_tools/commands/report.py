@@ -8,9 +8,9 @@ from pathlib import Path
 from .. import inputs
 from ..compute import scoring, stats
 from ..context import ROOT, BuildContext
+from ..records.validate import validate_tree
 from ..render.report import year_sentences
 from ..render.tabular import csv_bytes
-from ..records.validate import validate_tree
 from ..settings import MKDOCS_YML
 from ..settings import load as load_settings
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..records import personal, sealing
 from ..context import ROOT
+from ..records import personal, sealing
 from ..records.safeyaml import YamlError, load_bytes
 from ..records.sealing import Sealer
 
@@ -226,7 +226,7 @@ def cmd_reseal(args: argparse.Namespace) -> int:
     changed: dict[Path, list[tuple[str, str]]] = {}
     failed = 0
     for v in sealed_values([Path(p) for p in (args.paths or [ROOT / "data"])]):
-        if personal.TOKEN.fullmatch(v.token)["kid"] == target.kid:
+        if (m := personal.TOKEN.fullmatch(v.token)) and m["kid"] == target.kid:
             continue
         try:
             number = sealing.unseal(v.token, keys)

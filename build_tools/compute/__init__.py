@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..records.model import Dataset
 from ..context import BuildContext
+from ..records.model import Dataset
 from . import demands, official, scoring, stats
-from .qa import index as qa_index
 from .agency_stats import agency_stats
+from .qa import index as qa_index
 
 Step = Callable[[Dataset, BuildContext], Any]
 

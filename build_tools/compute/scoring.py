@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from ..context import BuildContext
 from ..records.model import Agency, Dataset, EnterpriseReview, ManagementReview, Project, views
@@ -453,8 +453,8 @@ def enterprise_part(present: list[Agency], projects: list[Project], reviews: lis
         shrunk = (k * mu + n * m) / (k + n)
         ents = grouped[a.id]
         criteria = tuple(
-            Criterion(d, titles[d], per_enterprise(ents, lambda r, d=d: (r.scores[d] - 1) / 4 * 100), w,
-                      (f"平均 {per_enterprise(ents, lambda r, d=d: r.scores[d]):.2f}/5 分",))
+            Criterion(d, titles[d], per_enterprise(ents, lambda r, d=d: (r.scores[d] - 1) / 4 * 100), w,  # type: ignore[misc]
+                      (f"平均 {per_enterprise(ents, lambda r, d=d: r.scores[d]):.2f}/5 分",))  # type: ignore[misc]
             for d, w in dims.items())
         evidence = (
             f"{span}共 {n} 家企业的 {sum(len(rs) for rs in ents.values())} 条评价，先按企业取平均：企业平均 m = {m:.1f}",
@@ -481,14 +481,14 @@ def management_part(reviews: list[ManagementReview], cfg: dict, year: int) -> Pa
 
 
 def combine(agency: Agency, year: int, as_of: dt.date, parts: dict[str, Part], cfg: dict,
-            credit: list[CreditRecord] = ()) -> AgencyScore:
+            credit: Sequence[CreditRecord] = ()) -> AgencyScore:
     available = [p for p in parts.values() if p.score is not None]
     total_w = sum(p.weight for p in available)
     if len(available) < cfg["missing"]["min_parts"] or not total_w:
         return AgencyScore(agency.id, agency.name, year, as_of, None, None, parts)
     parts = {k: (replace(p, effective_weight=p.weight / total_w * 100) if p.score is not None else p)
              for k, p in parts.items()}
-    total = round(sum(p.score * p.weight for p in available) / total_w, 1)
+    total = round(sum(p.score * p.weight for p in available if p.score is not None) / total_w, 1)
     deduction, cap, lines = credit_effect(credit, cfg, year, as_of)
     if not lines:
         return AgencyScore(agency.id, agency.name, year, as_of, total, grade_for(total, cfg), parts)
@@ -497,7 +497,7 @@ def combine(agency: Agency, year: int, as_of: dt.date, parts: dict[str, Part], c
     return AgencyScore(agency.id, agency.name, year, as_of, adjusted, grade, parts, credit=lines, before_credit=total)
 
 
-def credit_effect(records: list[CreditRecord], cfg: dict, year: int,
+def credit_effect(records: Sequence[CreditRecord], cfg: dict, year: int,
                   as_of: dt.date) -> tuple[float, str | None, tuple[str, ...]]:
     """(points deducted, grade cap, explanation) from the records in force at `as_of`, by the rules of
     config `credit` (record type -> deduct per record, max_deduct, max_grade, window_years)."""
@@ -533,8 +533,8 @@ def worse_grade(a: str, b: str | None, cfg: dict) -> str:
 
 def rank(rows: list[AgencyScore]) -> list[AgencyScore]:
     """Competition ranking (1, 2, 2, 4) by total; agencies without a total follow, unranked, by name."""
-    scored = sorted((r for r in rows if r.total is not None), key=lambda r: (-r.total, r.name, r.agency))
-    out = []
+    scored = sorted((r for r in rows if r.total is not None), key=lambda r: (-(r.total or 0), r.name, r.agency))
+    out: list[AgencyScore] = []
     for i, r in enumerate(scored):
         place = out[-1].rank if out and out[-1].total == r.total else i + 1
         out.append(replace(r, rank=place, ranked_of=len(scored)))

@@ -170,7 +170,7 @@ class YearStats:
     usage: UsageYear | None = None
     qa: QaFeedback | None = None
     as_of: dt.date | None = None    # Dec 31, or the build date while the year is not over
-    previous: "YearStats | None" = field(default=None, repr=False)
+    previous: YearStats | None = field(default=None, repr=False)
 
     @property
     def partial(self) -> bool:
@@ -182,6 +182,7 @@ class YearStats:
         """截至… wording: 2023年12月底 for a finished year, 2026年11月25日 for the current one."""
         if not self.partial:
             return f"{self.year}年12月底"
+        assert self.as_of is not None  # partial implies as_of
         return f"{self.as_of.year}年{self.as_of.month}月{self.as_of.day}日"
 
     @property

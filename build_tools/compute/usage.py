@@ -172,7 +172,7 @@ class PortalRule:
     base_path: str = "/"
 
     @classmethod
-    def from_settings(cls, usage: UsageSettings) -> "PortalRule":
+    def from_settings(cls, usage: UsageSettings) -> PortalRule:
         nets = tuple(ipaddress.ip_network(n, strict=False) for n in usage.admin_networks)
         base = "/" + usage.base_path.strip("/") + "/"
         return cls(nets, usage.agency_referrers, base.replace("//", "/"))
@@ -377,7 +377,7 @@ class UsageInput:
     git_available: bool                           # a git history of data/ was found
     log_files: list[str] = field(default_factory=list)  # names of the access logs / exports read
     feedback: pd.DataFrame = field(default_factory=lambda: feedback_frame([]))  # FEEDBACK_COLUMNS
-    bulk_loads: list[tuple[str, int]] = field(default_factory=list)  # (date, records) of bulk loads left out
+    bulk_loads: list[tuple[dt.date, int]] = field(default_factory=list)  # (date, records) of bulk loads left out
 
     def for_year(self, year: int, source: str | None = None) -> pd.DataFrame:
         e = self.events

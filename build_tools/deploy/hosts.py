@@ -42,7 +42,7 @@ class Target:
     ssh: str = DEFAULT_SSH
 
     @classmethod
-    def parse(cls, spec: str, ssh: str = DEFAULT_SSH) -> "Target":
+    def parse(cls, spec: str, ssh: str = DEFAULT_SSH) -> Target:
         m = REMOTE.match(spec)
         host, path = (m["host"], m["path"]) if m else (None, str(Path(spec).resolve()))
         if host is not None and not SAFE_HOST.match(host):

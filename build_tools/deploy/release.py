@@ -94,7 +94,7 @@ def _compressed(data: bytes, sha: str, kind: str, settings: Settings) -> tuple[b
         os.utime(cached)   # recently used: kept by prune_cache
         return cached.read_bytes(), True
     if kind == "gz":
-        out = gzip.compress(data, compresslevel=level, mtime=0)   # no name, no time: reproducible
+        out = gzip.compress(data, compresslevel=settings.gzip_level, mtime=0)   # no name, no time: reproducible
     else:
         import brotli
         out = brotli.compress(data, quality=level)
@@ -259,7 +259,7 @@ def seal(site: Path, settings: Settings, commit: str | None = None, now: dt.date
         return Outcome(False, problems, {})
     sums = sorted(entry for r in reports for entry in r.sums)
     sums_text = "".join(f"{sha}  {path}\n" for path, sha in sums)
-    built = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    built = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     commit = re.sub(r"[^0-9a-z]", "", (commit or git_commit()).lower())[:40] or "nogit"
     raw, gz, br = (sum(getattr(r, k) for r in reports) for k in ("raw", "gz", "br"))
     meta = {
@@ -374,7 +374,10 @@ def cmd_release(args: argparse.Namespace) -> int:
         return 1
     prune_cache(settings.cache)
     m, c = outcome.meta, outcome.meta["compression"]
-    ratio = (lambda n: f"{n / c['raw_bytes']:.1%}" if c["raw_bytes"] else "-")
+
+    def ratio(n: float) -> str:
+        return f"{n / c['raw_bytes']:.1%}" if c["raw_bytes"] else "-"
+
     print(f"发布 {m['name']}：{m['files']} 个文件，{m['bytes'] / 1e6:.1f} MB；压缩 {c['compressed_files']} 个文件 "
           f"{c['raw_bytes'] / 1e6:.1f} MB → gzip {ratio(c['gzip_bytes'])}，brotli {ratio(c['brotli_bytes'])}"
           f"（缓存命中 {c['from_cache']}），{c['seconds']} s", file=sys.stderr)

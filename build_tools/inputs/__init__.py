@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..settings import Settings
 from .config import DEFAULT_QA, DEFAULT_SCORING, DEFAULT_SEARCH, config_file, load_qa, load_scoring, load_search
 from .gitlog import History, read_history
 from .usage_logs import UsageLog, read_logs
-from ..settings import Settings
 
 
 @dataclass(frozen=True)

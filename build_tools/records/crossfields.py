@@ -20,7 +20,8 @@ READ = {
     "project": ("agency", "client", "start_date"),                  # folder_ownership, reviews_match_projects
     "enterprise_review": ("agency", "project", "enterprise", "date"),  # reviews_match_projects
     "demand": ("budget",),                                             # budget_ranges
-    "agency": ("credit_code",),                                        # unique_credit_codes
+    "agency": ("credit_code",                                          # unique_credit_codes
+               "registered_address", "office_address", "service_regions"),  # agency_divisions
 }
 
 

@@ -7,7 +7,7 @@ libyaml's emitter is used where available (about 10x faster: the generator write
 from __future__ import annotations
 
 import re
-from typing import IO, Any
+from typing import IO, Any, overload
 
 import yaml
 
@@ -25,6 +25,12 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 Dumper.add_representer(str, _represent_str)
+
+
+@overload
+def dump_yaml(data: Any, stream: None = None) -> str: ...
+@overload
+def dump_yaml(data: Any, stream: IO[str]) -> None: ...
 
 
 def dump_yaml(data: Any, stream: IO[str] | None = None) -> str | None:

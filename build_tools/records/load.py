@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import validation as cache_mod
-from . import attachments, crossfields, fastcheck, messages, personal, privacy, textsafe
+from ..cache.statindex import SIGNATURE, StatIndex, signature
 from ..cache.validation import Entry, Stored
+from ..settings import Environment, environment
+from . import attachments, crossfields, fastcheck, messages, personal, privacy, textsafe
 from .model import CachedRecord, Dataset, Record
 from .paths import display_path, kind_of, record_id
 from .problems import Problem
 from .safeyaml import MAX_BYTES, YamlError, load_bytes
 from .schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
-from ..cache.statindex import SIGNATURE, StatIndex, signature
-from ..settings import Environment, environment
 
 
 def walk(root: Path, kinds: dict[str, Kind]) -> tuple[list[tuple[Kind, Path]], list[Path]]:
@@ -167,8 +167,8 @@ def check_bytes(kind: Kind, rid: str, raw: bytes, schema_dir: Path = SCHEMA_DIR,
         problems.append((rec.line("/id"), "id", f"编号“{parsed.data.get('id')}”须与{where}“{rec.id}”一致",
                          "id must equal the file/folder name"))
     if unsafe:
-        for fpath, ch in textsafe.unsafe_in(parsed.data):
-            problems.append((rec.line(messages.pointer(fpath)), messages.field_path(fpath),
+        for upath, ch in textsafe.unsafe_in(parsed.data):
+            problems.append((rec.line(messages.pointer(upath)), messages.field_path(upath),
                              f"含有控制字符 {textsafe.codepoint(ch)}（不可见字符，常由复制粘贴带入），请删除后重新提交",
                              f"control character {textsafe.codepoint(ch)}"))
     return parsed.data, with_personal_numbers(rec, problems)
@@ -230,8 +230,9 @@ def load(root: Path, schema_dir: Path = SCHEMA_DIR, paths: list[Path] | None = N
             if found_problems:
                 problems += [Problem(display_path(folder / name), *f) for f in found_problems]
             if facts is not None:
-                encoded = isinstance(data, bytes)  # kept encoded unless loaded without a cache or workers
-                rec = CachedRecord(kind.name, rid, None, None if encoded else data, blob=data if encoded else None,
+                # kept encoded unless loaded without a cache or workers
+                rec = CachedRecord(kind.name, rid, None, None if isinstance(data, bytes) else data,
+                                   blob=data if isinstance(data, bytes) else None,
                                    facts=facts, folder=folder, name=name)
                 (dataset.rejected.setdefault(kind.name, []) if found_problems else dataset.records[kind.name]).append(rec)
     problems += stray_problems([root / rel for rel in s.strays])
@@ -388,7 +389,7 @@ def load_stored(targets: list[Target], root: Path, schema_dir: Path = SCHEMA_DIR
         path = base + rel
         sig, k = index.lookup(rel, path)
         hit = cache.get(k) if k is not None else None
-        if hit is not None:
+        if hit is not None and k is not None:
             results[i], keys[i], sigs[i] = hit, k, sig
         else:
             todo.append((kind.name, rid, path, sig))

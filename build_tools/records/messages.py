@@ -71,27 +71,29 @@ def explain(error: jsonschema.ValidationError, root: dict, registry=None) -> tup
         return path, f"缺少必填字段「{title or name}」（{name}）", f"missing required field {name!r}"
     title = title_of(root, path, registry)
     label = f"「{title}」" if title else ""
-    value = error.instance
+    value: Any = error.instance
+    # the stubs allow Unset/bool for hand-made errors; a validator's errors carry the (dict) subschema
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
     if v == "additionalProperties":
         # From the instance, not the message text: a hostile key containing "(" or "'" would garble that.
-        known = error.schema.get("properties", {})
+        known = schema.get("properties", {})
         extra = sorted((k for k in error.instance if k not in known), key=str) if isinstance(error.instance, dict) else []
         names = "、".join(extra)
         return path + ([extra[0]] if len(extra) == 1 else []), \
             f"不认识的字段 {names}，请检查拼写或删除（可填写的字段见 schemas/ 中的说明）", f"unknown field(s) {extra}"
     if v == "type":
-        want = error.validator_value
+        want: Any = error.validator_value
         want = [want] if isinstance(want, str) else want
         return path, f"{label}应为{'或'.join(_TYPES.get(t, t) for t in want)}，现在是“{_short(value)}”", f"expected {want}"
     if v in ("enum", "const"):
-        allowed = error.validator_value if v == "enum" else [error.validator_value]
+        allowed: Any = error.validator_value if v == "enum" else [error.validator_value]
         return path, f"{label}的取值“{_short(value)}”不在允许范围内，可选：{'、'.join(map(str, allowed))}", \
             f"value not allowed; choose one of {allowed}"
     if v == "format":
-        return path, f"{label}{_FORMATS.get(error.validator_value, '格式不正确')}（现为“{_short(value)}”）", \
+        return path, f"{label}{_FORMATS.get(str(error.validator_value), '格式不正确')}（现为“{_short(value)}”）", \
             f"invalid {error.validator_value}"
     if v == "pattern":
-        hint = error.schema.get("description") or "请检查是否含有不允许的字符（例如 < >）或格式"
+        hint = schema.get("description") or "请检查是否含有不允许的字符（例如 < >）或格式"
         return path, f"{label}格式不正确：{hint}（现为“{_short(value)}”）", "does not match the required pattern"
     if v == "minLength":
         return path, f"{label}内容太短，至少 {error.validator_value} 个字", "too short"
@@ -108,7 +110,7 @@ def explain(error: jsonschema.ValidationError, root: dict, registry=None) -> tup
     if v == "uniqueItems":
         return path, f"{label}中有重复的项，请删除重复项", "duplicate items"
     if v in ("oneOf", "anyOf", "not"):
-        hint = error.schema.get("description") or "填写方式不符合要求"
+        hint = schema.get("description") or "填写方式不符合要求"
         return path, f"{label}{hint}", f"{v} failed"
     return path, f"{label}不符合要求：{error.message}", error.message
 

@@ -9,6 +9,7 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeGuard
 
 from .schemas import SCHEMA_DIR, Kind, compile_pattern, registry
 
@@ -60,6 +61,6 @@ def _id_pattern(schema_dir: Path) -> re.Pattern[str]:
     return compile_pattern(registry(schema_dir).resolver().lookup("common.schema.json#/$defs/id").contents["pattern"])
 
 
-def is_id(value: object, schema_dir: Path = SCHEMA_DIR) -> bool:
+def is_id(value: object, schema_dir: Path = SCHEMA_DIR) -> TypeGuard[str]:
     """Only well-formed ids become path parts (no '..', no '/')."""
     return isinstance(value, str) and _id_pattern(schema_dir).search(value) is not None

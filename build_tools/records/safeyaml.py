@@ -15,7 +15,7 @@ import yaml
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+    _Loader = yaml.SafeLoader  # type: ignore[assignment,misc]  # same interface, other class
 
 
 
@@ -119,7 +119,7 @@ def _check_depth(text: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _too_deep(event.start_mark.line + 1)
+                    raise _too_deep(event.start_mark.line + 1 if event.start_mark else 0)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:

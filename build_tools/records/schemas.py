@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -106,7 +106,7 @@ def _ecma_to_python(pattern: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """A schema `pattern` compiled with its JSON Schema meaning; every check of a pattern uses this."""
     return re.compile(_ecma_to_python(pattern), re.ASCII)
@@ -170,7 +170,7 @@ def validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> jsonschema.Draft20201
     return StrictValidator(k.schema, registry=registry(schema_dir), format_checker=format_checker)
 
 
-@lru_cache(maxsize=None)
+@cache
 def enum_values(file: str, *path: str) -> tuple[str, ...]:
     """Allowed values of a schema field in the schema's order, e.g. enum_values("agency.schema.json",
     "properties", "company_size"): lists and facets show them in that order."""

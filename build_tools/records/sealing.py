@@ -29,8 +29,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from . import personal
 from ..context import ROOT
+from . import personal
 from .personal import PAYLOAD_CHARS, TOKEN, TOKEN_PREFIX, mask_of, plain_length, well_formed
 
 INFO = b"eco-platform sealed v1"

@@ -11,16 +11,17 @@ import re
 import stat
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
+from ..settings import Environment, environment
 from . import attachments, crossfields, messages
 from .crossfields import Facts
+from .divisions import divisions
 from .load import gc_paused, load
-from .paths import display_path
 from .model import CachedRecord, Dataset, Record
+from .paths import display_path
 from .problems import Problem
 from .schemas import SCHEMA_DIR, is_safe_link, load_kinds
-from ..settings import Environment, environment
 
 
 def _values(data: dict, field: str) -> Iterator[tuple[str, Any]]:
@@ -41,7 +42,7 @@ def _problem(rec: Record, pointer: str, message: str, english: str) -> Problem:
 
 def unique_ids(dataset: Dataset) -> list[Problem]:
     out = []
-    for kind, records in dataset.records.items():
+    for records in dataset.records.values():
         first: dict[str, Record] = {}
         for rec in records:
             if rec.id in first:
@@ -131,7 +132,7 @@ def folder_ownership(dataset: Dataset) -> list[Problem]:
     out = []
     owners: dict[Path, str] = {}  # records of one folder share its Path: no Path per record
     for rec in dataset.of("project"):
-        folder = rec.folder if isinstance(rec, CachedRecord) else rec.path.parent
+        folder = (rec.folder if isinstance(rec, CachedRecord) else None) or rec.path.parent
         owner = owners.get(folder)
         if owner is None:
             owner = owners[folder] = folder.parent.name
@@ -192,6 +193,24 @@ def budget_ranges(dataset: Dataset) -> list[Problem]:
     return out
 
 
+def agency_divisions(dataset: Dataset) -> list[Problem]:
+    """An agency's addresses and service regions name real divisions, province → city → district (GB/T 2260,
+    config/divisions.json): “天津省” or a misspelt district would split the directory's region facets."""
+    table = divisions()
+    out = []
+    for rec in dataset.of("agency"):
+        for field in ("registered_address", "office_address"):
+            a = rec.data.get(field)
+            if isinstance(a, dict) and isinstance(a.get("province"), str):
+                for level, zh, en in table.check(a["province"], a.get("city"), a.get("district")):
+                    out.append(_problem(rec, f"/{field}/{level}", zh, en))
+        regions = rec.data.get("service_regions")
+        for i, province in enumerate(regions if isinstance(regions, list) else []):
+            if isinstance(province, str):
+                out += [_problem(rec, f"/service_regions/{i}", zh, en) for _, zh, en in table.check(province)]
+    return out
+
+
 def local_files(dataset: Dataset) -> list[Problem]:
     """Relative links (files/...) must point at a regular file committed next to the record, reached
     without any symbolic link (each path component lstat-checked: a link would publish whatever it
@@ -238,10 +257,11 @@ def _links(node: Any, ptr: str, out: list | None = None) -> list[tuple[str, str]
 # Checks that tolerate any value types also run on schema-rejected records as they are; the others
 # see rejected records without their faulty fields, so one run still reports as much as possible.
 ROBUST_CHECKS = (local_files, unique_ids, references)
-TYPED_CHECKS = (date_order, inverse_links, folder_ownership, reviews_match_projects, budget_ranges, unique_credit_codes)
+TYPED_CHECKS = (date_order, inverse_links, folder_ownership, reviews_match_projects, budget_ranges, unique_credit_codes,
+                agency_divisions)
 
 
-def cross_check(dataset: Dataset, problems: list[Problem] = (), env: Environment | None = None) -> list[Problem]:
+def cross_check(dataset: Dataset, problems: Sequence[Problem] = (), env: Environment | None = None) -> list[Problem]:
     """Cross-record problems of valid and rejected records; `problems` are the schema problems found so far."""
     out: list[Problem] = []
     view = facts_view(dataset, env=env)
@@ -276,7 +296,7 @@ def facts_view(dataset: Dataset, schema_dir: Path = SCHEMA_DIR, env: Environment
                    {k: [cut(r) for r in recs] for k, recs in dataset.rejected.items()})
 
 
-def without_faulty_fields(dataset: Dataset, problems: list[Problem]) -> Dataset:
+def without_faulty_fields(dataset: Dataset, problems: Sequence[Problem]) -> Dataset:
     """Rejected records minus every top-level field the schema complained about (so types can be trusted)."""
     faulty: dict[str, set[str]] = defaultdict(set)
     for p in problems:

@@ -8,8 +8,24 @@ from __future__ import annotations
 
 from ..context import BuildContext
 from ..records.model import Dataset
-from . import (agencies, charts, consultations, courses, demands, evaluation, experts, news, opendata, policies, portal,
-               projects, qa, report, sealing, services)
+from . import (
+    agencies,
+    charts,
+    consultations,
+    courses,
+    demands,
+    evaluation,
+    experts,
+    news,
+    opendata,
+    policies,
+    portal,
+    projects,
+    qa,
+    report,
+    sealing,
+    services,
+)
 from .output import Output, Renderer
 
 __all__ = ["Output", "Renderer", "render_all"]

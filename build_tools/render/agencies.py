@@ -4,23 +4,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from ..cache.pages import Store as PageStore
+from ..compute.admission import Admission, from_config
 from ..compute.official import Check, CreditRecord, Official
+from ..compute.scoring import dimension_titles
 from ..context import BuildContext
 from ..records.model import Dataset, Record
-from .output import Output
 from .charts import bar_figure, plotly_context
 from .directory_index import build_index, score_lookup
-from ..compute.admission import Admission, from_config
-from ..compute.scoring import dimension_titles
 from .evaluation import score_context
-from .report import zone_name
 from .forge import Forge, forge_of
 from .html import page
 from .links import base_for, page_path
+from .output import Output
 from .relations import local_files
+from .report import zone_name
 
 DIRECTORY_DATA = "assets/data/directory.json"
 
@@ -34,7 +34,7 @@ def projects_by_agency(dataset: Dataset) -> dict[str, list[Record]]:
     return grouped
 
 
-def qualification_rows(agency: Record, ctx: BuildContext, checks: list[Check] = ()) -> list[dict]:
+def qualification_rows(agency: Record, ctx: BuildContext, checks: Sequence[Check] = ()) -> list[dict]:
     """The agency's own qualifications, each with its 官方名单核验 result when an official list covers its kind."""
     today = ctx.today.isoformat()
     check_of = {(c.kind, c.claimed["number"]): c for c in checks if c.claimed}
@@ -59,7 +59,7 @@ def amount_text(amount: float | None) -> str:
 
 def official_context(ctx: BuildContext, agency_id: str) -> dict[str, Any]:
     official: Official | None = ctx.computed.get("official")
-    found = official.for_agency(agency_id) if official else {"official_checks": [], "official_summary": "",
+    found: dict[str, Any] = official.for_agency(agency_id) if official else {"official_checks": [], "official_summary": "",
                                                                "credit_records": []}
     found["credit_rows"] = [{"record": r, "state": credit_state(r, ctx.today),
                              "amount": amount_text(r.data.get("amount"))} for r in found.pop("credit_records")]
@@ -110,11 +110,10 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     reviews = review_rows(dataset, ctx)
     zone = zone_name(ctx)
     dims = dimension_titles()
-    moderation = (getattr(ctx.computed.get("scores"), "config", None) or {}).get("review_comments") or []
     for agency in agencies:
         path = page_path("agency", agency.id)
         official = official_context(ctx, agency.id)
-        common = {"agency": agency.data, "updated": updated.get(agency.path.parent.resolve()), "zone": zone}
+        common: dict[str, Any] = {"agency": agency.data, "updated": updated.get(agency.path.parent.resolve()), "zone": zone}
         yield Output(path, page(agency.data["name"], "agency.html", cache=ctx.page_cache, base=base_for(path),
                                 description=agency.data.get("service_scope", ""),
                                 projects=[p.data for p in projects[agency.id]],

@@ -5,10 +5,10 @@ from typing import Iterable
 
 from ..context import BuildContext
 from ..records.model import Dataset
-from .output import Output
 from .forge import forge_of
 from .html import page
 from .links import base_for, page_path, url
+from .output import Output
 
 
 def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:

@@ -5,9 +5,9 @@ from typing import Iterable
 
 from ..context import BuildContext
 from ..records.model import Dataset
-from .output import Output
 from .html import page
 from .links import base_for, page_path, url
+from .output import Output
 from .policies import choices
 from .relations import link_rows, local_files, resolve
 

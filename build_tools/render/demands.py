@@ -1,20 +1,20 @@
 """Demand hall (需求大厅): the filterable index, one page per demand, and an Atom feed of new demands."""
 from __future__ import annotations
 
+import datetime as dt
 import heapq
-
 from typing import Any, Iterable
 from urllib.parse import urlencode
 
 from ..compute.demands import DemandFacts
 from ..context import BuildContext
-from ..records.model import Dataset, Record, parse_date
+from ..records.model import Dataset, Record
 from ..records.regions import shown_city
-from .output import Output
 from .agencies import attached_files
 from .atom import Entry, feed_xml
 from .html import _money, page
 from .links import SECTIONS, base_for, page_path, url
+from .output import Output
 
 INDEX = f"{SECTIONS['demand']}/index.md"
 FEED = f"{SECTIONS['demand']}/feed.xml"
@@ -127,7 +127,7 @@ def feed(demands: list[Record], ctx: BuildContext) -> bytes:
         if d.get("description"):
             summary += "\n" + d["description"]
         entries.append(Entry(id=link if site else f"urn:tp-platform:demand:{rec.id}", title=d["title"], link=link,
-                             published=parse_date(d["publish_date"]), summary=summary, author=d["publisher"],
+                             published=dt.date.fromisoformat(d["publish_date"]), summary=summary, author=d["publisher"],
                              categories=(d["demand_type"], d["notice_type"])))
     return feed_xml(feed_id=(site + FEED) if site else "urn:tp-platform:demands", title=f"{HALL_TITLE} · 新需求",
                     subtitle="官方招标、采购公告与企业发布的环境治理需求", self_url=here + "feed.xml",

@@ -8,9 +8,9 @@ from typing import Any, Iterable
 from ..compute import admission, scoring
 from ..context import BuildContext
 from ..records.model import Dataset
-from .output import Output
 from .html import page
 from .links import base_for, url
+from .output import Output
 
 FOLDER = "evaluation"
 
@@ -87,7 +87,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         return
     shown = config_view(scores)
     years = scores.years()
-    summary = [{"year": y, "rows": scores.for_year(y), "grades": grade_counts(scores.for_year(y), shown["grades"])}
+    summary: list[dict[str, Any]] = [{"year": y, "rows": scores.for_year(y), "grades": grade_counts(scores.for_year(y), shown["grades"])}
                for y in years]
     index = f"{FOLDER}/index.md"
     yield Output(index, page("综合评价", "evaluation_index.html", cache=ctx.page_cache, base=base_for(index), scoring=shown,

@@ -5,10 +5,10 @@ from typing import Iterable
 
 from ..context import BuildContext
 from ..records.model import Dataset
-from .output import Output
 from .forge import forge_of
 from .html import page
 from .links import base_for, page_path
+from .output import Output
 from .relations import link_rows, referrers
 
 # Shown when an expert record has no `consult` text of its own.

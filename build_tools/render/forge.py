@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from ..context import BuildContext
-from ..submit.forms import FORM_KINDS
 from ..records.schemas import load_kinds
+from ..submit.forms import FORM_KINDS
 
 
 @dataclass(frozen=True)

@@ -67,11 +67,11 @@ def page(title: str, template: str, *, cache: pagecache.Store | None = None, sea
     store = cache if cache is not None and cache.db is not None else None
     k = store and pagecache.source_key(template, {"title": title, "search": search, "description": description,
                                                    "meta": meta, **context})
-    cached = store.get(k) if k else None
+    cached = store.get(k) if store is not None and k else None
     if cached is not None:
         return cached.decode()
     text = _page(title, template, search, description, meta, context)
-    if k:
+    if store is not None and k:
         store.put(k, text.encode())
     return text
 

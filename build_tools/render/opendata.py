@@ -19,9 +19,9 @@ import pandas as pd
 from ..context import BuildContext
 from ..records.model import Dataset
 from ..records.schemas import SCHEMA_DIR, load_kinds
-from .output import Output
 from .html import page
 from .links import base_for
+from .output import Output
 from .tabular import csv_bytes, xlsx_bytes
 
 KINDS = (("agency", "agencies", "机构名录"), ("project", "projects", "项目业绩"), ("demand", "demands", "需求信息"),
@@ -150,7 +150,7 @@ def _json_bytes(items: list[Any]) -> bytes:
     """A JSON array with one record per line: readable and diff-friendly, and written by the C encoder
     (any `indent` falls back to the pure-Python one: 6 s instead of 1 s for 100k projects)."""
     lines = ",\n".join(json.dumps(item, ensure_ascii=False, default=str) for item in items)
-    return f"[\n{lines}\n]\n".encode("utf-8") if items else b"[]\n"
+    return f"[\n{lines}\n]\n".encode() if items else b"[]\n"
 
 
 def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:

@@ -4,15 +4,15 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from ..compute.qa.retrieval import fold
 from ..context import BuildContext
 from ..records.model import Dataset, Record
-from ..compute.qa.retrieval import fold
 from ..records.schemas import load_kinds
-from .output import Output
-from .synonyms import expansions
 from .html import page
 from .links import base_for, page_path
+from .output import Output
 from .relations import link_rows, referrers, resolve
+from .synonyms import expansions
 
 # Separators people type or omit in standard numbers ("GB 3095-2012", "gb3095", "HJ 2.2—2018").
 # Same set in knowledge.js: the query is folded and compacted the same way, then matched as a substring.

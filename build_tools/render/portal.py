@@ -11,10 +11,10 @@ from typing import Any, Iterable
 
 from ..context import BuildContext
 from ..records.model import Dataset, Record
-from .output import Output
 from .forge import Forge, forge_of
 from .html import page
 from .links import base_for, url
+from .output import Output
 
 LATEST = 5  # items per "what is new" list
 

@@ -23,11 +23,11 @@ from collections import Counter, defaultdict
 from typing import Any, Iterable
 
 from ..context import BuildContext
-from ..records.model import Dataset, Record
+from ..records.model import Dataset
 from ..records.schemas import enum_values
-from .output import Output
 from .html import page
 from .links import SECTIONS, base_for
+from .output import Output
 
 DATA_DIR = "assets/data/projects"
 CHUNK = 500       # rows per chunk file

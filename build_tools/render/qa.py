@@ -5,9 +5,9 @@ from typing import Any, Iterable
 
 from ..context import BuildContext
 from ..records.model import Dataset, Record
-from .output import Output
 from .html import page
 from .links import base_for, page_path, url
+from .output import Output
 from .policies import choices
 from .relations import link_rows, resolve
 

@@ -8,8 +8,8 @@ from ..records import attachments
 from ..records.model import Dataset, Record
 from ..records.paths import display_path
 from ..records.problems import InvalidData, Problem
-from .output import Output
 from .links import url
+from .output import Output
 
 
 def ids_in(value) -> list[str]:
@@ -33,7 +33,7 @@ def link_rows(records: Iterable[Record], kind: str, base: str, label: str = "tit
     return [{"id": r.id, "text": r.data.get(label, r.id), "url": base + url(kind, r.id), "data": r.data} for r in records]
 
 
-def resolve(dataset: Dataset, kind: str, ids: Iterable[str]) -> list[Record]:
+def resolve(dataset: Dataset, kind: str, ids: Iterable[str | None]) -> list[Record]:
     """Records for a list of ids, in the listed order (validation guarantees they exist)."""
     index = dataset.index(kind)
     return [index[i] for i in ids if i in index]

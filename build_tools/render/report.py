@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from html.parser import HTMLParser
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any, Callable, Iterable
 
 import pandas as pd
@@ -17,10 +17,10 @@ from ..compute.stats import DEFINITIONS, TECH_NOTES, Stats, Table, YearStats, ta
 from ..compute.usage import PORTALS
 from ..context import BuildContext
 from ..records.model import Dataset
-from .output import Output
 from . import charts
 from .html import env, page
 from .links import base_for
+from .output import Output
 from .tabular import cell, csv_bytes, xlsx_bytes
 
 # Table key -> (chart caption, figure builder). Tables without an entry are shown without a chart.
@@ -252,5 +252,6 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                  in_nav=True)
     if not years:
         return
+    assert stats is not None  # years come from stats
     for year in years:
         yield from year_outputs(stats.years[year], ctx, years)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import base64
 from typing import Iterable
 
-from ..records import sealing
 from ..context import BuildContext
+from ..records import sealing
 from ..records.model import Dataset
-from .output import Output
 from .html import page
+from .output import Output
 
 PATH = sealing.SEAL_PAGE + "index.md"
 

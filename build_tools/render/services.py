@@ -8,9 +8,9 @@ from typing import Any, Iterable
 
 from ..context import BuildContext
 from ..records.model import Dataset, Record
-from .output import Output
 from .html import page
 from .links import base_for, page_path, url
+from .output import Output
 from .policies import choices
 from .qa import region_label
 from .relations import link_rows, resolve

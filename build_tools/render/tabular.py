@@ -46,7 +46,7 @@ def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with `inert` applied to every text cell and column name."""
     out = frame.rename(columns=lambda c: inert(c) if isinstance(c, str) else c)
     for i, dtype in enumerate(out.dtypes):
-        if dtype == object or isinstance(dtype, pd.StringDtype):
+        if dtype == object or isinstance(dtype, pd.StringDtype):  # noqa: E721 - numpy dtype equality, not a type check
             out.isetitem(i, out.iloc[:, i].map(inert))
     return out
 

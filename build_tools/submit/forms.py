@@ -11,10 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .formspec import Field, fields_of, yaml_text
 from ..context import ROOT
 from ..records.schemas import SCHEMA_DIR, Kind, load_kinds
 from ..records.sealing import seal_page_url
+from .formspec import Field, fields_of, yaml_text
 
 FORM_DIR = ROOT / ".github" / "ISSUE_TEMPLATE"
 FORM_KINDS = ("agency", "project", "enterprise_review", "demand", "consultation")  # what non-programmers submit

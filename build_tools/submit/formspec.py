@@ -13,10 +13,9 @@ import dataclasses
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
 
 from ..records.dump import dump_yaml
 from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry, submission_required
@@ -45,8 +44,8 @@ class Field:
     multiple: bool = False
     group: str = ""               # title of the parent object for flattened fields
     ask_if: str = ""              # asked only when this yes/no field is yes (schema `x-ask-if`; `new` skips it)
-    item: "Field | None" = None   # for simple lists: how one item is converted
-    columns: tuple["Field", ...] = ()  # for tables: one field per column, keys relative to the item
+    item: Field | None = None   # for simple lists: how one item is converted
+    columns: tuple[Field, ...] = ()  # for tables: one field per column, keys relative to the item
 
     @property
     def form_id(self) -> str:
@@ -80,7 +79,7 @@ def _conv_of(schema: dict, defname: str) -> str:
         return "credit"
     if defname in ("phone", "email", "url", "link", "id") or fmt in ("safe-url", "safe-link"):
         return "phone" if defname == "phone" else ("id" if defname == "id" else "code")
-    return {"integer": "int", "number": "number", "boolean": "bool"}.get(schema.get("type"), "text")
+    return {"integer": "int", "number": "number", "boolean": "bool"}.get(str(schema.get("type")), "text")
 
 
 def _hint(schema: dict, conv: str) -> str:

@@ -15,15 +15,15 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..records import messages, personal, sealing
 from ..context import ROOT
-from . import mdsafe
-from .formspec import Field, FormError, build_record, fields_of, yaml_text
-from .forms import FORM_KINDS
+from ..records import messages, personal, sealing
 from ..records.paths import display_path, kind_of, record_path
 from ..records.problems import Problem
 from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
 from ..records.validate import validate_tree
+from . import mdsafe
+from .forms import FORM_KINDS
+from .formspec import Field, FormError, build_record, fields_of, yaml_text
 
 NO_RESPONSE = "_No response_"
 EXPOSED = 3  # exit status: the issue shows a full personal number (a maintainer must redact the issue)

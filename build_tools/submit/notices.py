@@ -14,21 +14,20 @@ import hashlib
 import json
 import re
 import sys
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
-
-from ..records import messages, personal
 from ..context import ROOT
+from ..records import messages, personal
 from ..records.dump import dump_yaml
-from .formspec import iso_date
-from .importers.table import ImportFileError as NoticeFileError  # the file as a whole cannot be imported
-from .importers.table import csv_cells, decode_text, xlsx_cells
 from ..records.safeyaml import YamlError, load_bytes
 from ..records.schemas import SCHEMA_DIR, is_safe_url, load_kinds, registry, validator
 from ..records.sealing import Sealer
+from .formspec import iso_date
+from .importers.table import ImportFileError as NoticeFileError  # the file as a whole cannot be imported
+from .importers.table import csv_cells, decode_text, xlsx_cells
 
 SOURCE = "官方公告"
 MAX_INPUT = 50 * 1024 * 1024  # an export of a few thousand notices is a few MB
@@ -275,7 +274,7 @@ def _ordered(rec: dict[str, Any]) -> dict[str, Any]:
     return {k: rec[k] for k in sorted(rec, key=order.index)}
 
 
-def schema_errors(rec: dict[str, Any], skip: set[str] = frozenset(), schema_dir: Path = SCHEMA_DIR) -> list[str]:
+def schema_errors(rec: dict[str, Any], skip: frozenset[str] | set[str] = frozenset(), schema_dir: Path = SCHEMA_DIR) -> list[str]:
     """The same checks as `validate`, worded per field instead of per YAML line (fields in `skip` already failed)."""
     schema = load_kinds(schema_dir)["demand"].schema
     out = []
@@ -311,7 +310,7 @@ class Existing:
     ids: set[str] = field(default_factory=set)
 
     @classmethod
-    def scan(cls, folder: Path) -> "Existing":
+    def scan(cls, folder: Path) -> Existing:
         found = cls()
         for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
             found.ids.add(path.stem)

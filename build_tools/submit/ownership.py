@@ -30,13 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import gitdata, mdsafe
 from ..context import ROOT
 from ..records import messages
 from ..records.paths import display_path
 from ..records.problems import Problem, github_annotation
 from ..records.safeyaml import YamlError, load_bytes
 from ..records.schemas import SCHEMA_DIR, StrictValidator, format_checker, registry
+from . import gitdata, mdsafe
 
 OWNERS_FILE = "owners.yaml"
 ENTERPRISE_REVIEWS = ("reviews", "enterprise")

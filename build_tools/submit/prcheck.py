@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -27,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import gitdata
 from ..context import ROOT
 from ..records.problems import Problem, github_annotation
 from ..records.validate import validate_tree
+from . import gitdata
 from .ownership import OWNERS_FILE, load_owners
 
 MAX_CAUSE_CANDIDATES = 40   # changed files tried one by one when a problem appears in an unchanged file

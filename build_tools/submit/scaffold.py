@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..records import messages, personal, sealing
 from ..context import ROOT
-from .formspec import Field, FormError, build_record, convert_row, fields_of, yaml_text
-from .intake import write_checked
+from ..records import messages, personal, sealing
 from ..records.paths import display_path, record_path
 from ..records.schemas import SCHEMA_DIR, Kind, load_kinds, registry, validator
+from .formspec import Field, FormError, build_record, convert_row, fields_of, yaml_text
+from .intake import write_checked
 
 
 class Aborted(Exception):
@@ -61,7 +61,7 @@ def _pick(f: Field, text: str) -> str:
 class Asker:
     def __init__(self, kind: Kind, stdin: TextIO, stdout: TextIO, schema_dir: Path = SCHEMA_DIR):
         self.kind, self.stdin, self.stdout, self.schema_dir = kind, stdin, stdout, schema_dir
-        self.sealer = None
+        self.sealer: sealing.Sealer | None = None
 
     def seal(self, value: Any) -> Any:
         """Full mobile / ID numbers typed here are sealed to the bureau's public key at once:

@@ -17,9 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import retrieval as rt
 from ...context import BuildContext
 from ...records.model import Dataset, Record
+from . import retrieval as rt
 
 SHIPPED = ("k1", "b", "bigram_weight", "unknown_weight", "threshold", "relative_cut", "max_results", "stopwords",
            "single_chars", "outside", "generic", "generic_weight",
@@ -127,7 +127,8 @@ def build_entries(entries: list[Entry], config: dict[str, Any]) -> dict[str, Any
     stop, single = set(config["stopwords"]), set(config["single_chars"])
     domain_words = {c for _, c in forms} | {k for e in entries for k in e.keywords} | set(config["outside"])
     tok = _tokenizer(tuple(sorted(rt.normalise(w, forms) for w in domain_words)))
-    docs, df = [], Counter()
+    docs: list[dict[str, Any]] = []
+    df: Counter[str] = Counter()
     for entry in sorted(entries, key=lambda e: e.id):
         tf: Counter = Counter()
         for field, text in entry.fields.items():

@@ -41,7 +41,7 @@ def fold(text: str) -> str:
 
 def synonym_forms(groups: list[list[str]]) -> list[tuple[str, str]]:
     """(form, canonical) pairs, longest form first: the replacement scan tries them in this order."""
-    pairs = {}
+    pairs: dict[str, str] = {}
     for group in groups:
         canonical = fold(str(group[0]))
         for form in group:
@@ -136,12 +136,13 @@ def segment(run: str, vocab: set[str], stop: set[str], max_len: int,
             single_chars: set[str]) -> tuple[list[str], list[str]]:
     """Forward maximum matching of a CJK run against vocabulary and stop words.
     Returns (words, pieces): the vocabulary words found, and the text between stop words (for bigrams)."""
+    current: list[str]
     words, pieces, current, i = [], [], [], 0
     while i < len(run):
         taken = 0
         for n in range(min(max_len, len(run) - i), 0, -1):
             piece = run[i:i + n]
-            if n > 1 and (piece in vocab or piece in stop) or n == 1 and (piece in single_chars or piece in stop):
+            if (n > 1 and (piece in vocab or piece in stop)) or (n == 1 and (piece in single_chars or piece in stop)):
                 taken = n
                 break
         if taken and run[i:i + taken] in stop:
@@ -286,7 +287,7 @@ def score_all(query: str, index: dict[str, Any], category: str = "", prep: Prepa
         total += w * i * (1.0 if t in index["df"] else unknown)
     hits = []
     for pos, doc in enumerate(index["docs"]):
-        if category and doc["category"] != category or not in_region(doc["regions"], region):
+        if (category and doc["category"] != category) or not in_region(doc["regions"], region):
             continue
         norm_len = k1 * (1 - b + b * doc["len"] / avgdl)
         score = 0.0

@@ -19,8 +19,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from ...compute.official import DIFFERS, LIST_KINDS, NOT_LISTED, coverage, licence_key, verify
 from ...records.sealing import Sealer
-from ...compute.official import LIST_KINDS, NOT_LISTED, DIFFERS, coverage, licence_key, verify
 from . import cells, store
 from .cells import CellError
 from .table import ImportFileError, Spec, read_rows
@@ -146,7 +146,7 @@ def source_of(list_name: str, publisher: str, region: str | None, date: dt.date,
     region = region or region_of(publisher)
     if not region:
         raise ImportFileError(f"无法从发布单位“{publisher}”看出名单覆盖的地区，请用 --region 指定（如 天津市，或 全国）")
-    source = {"title": title or list_name, "publisher": publisher, "region": region, "date": date.isoformat()}
+    source: dict[str, Any] = {"title": title or list_name, "publisher": publisher, "region": region, "date": date.isoformat()}
     if url:
         source["url"] = url
     if partial:
@@ -212,7 +212,7 @@ def import_agencies(source: Path, data_dir: Path, *, list_name: str, publisher: 
         old = existing.get(rid, (path, None))[1]
         outcome = store.put(path, rec, old, owned=True, on=on, dry_run=dry_run)
         store.record(report, labels, outcome, _rel(path, data_dir), old, rec, "official_qualification")
-        written.append(rec if outcome != store.EDITED else old)
+        written.append(rec if outcome != store.EDITED or old is None else old)
         if code in by_code:
             continue
         agency, why = new_agency(first, code, list_name, src, on, sealer)

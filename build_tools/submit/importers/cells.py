@@ -12,7 +12,7 @@ import unicodedata
 from ...records.codes import credit_check_char, is_credit_code
 from ..notices import CellError, parse_date
 
-__all__ = ["CellError", "parse_date", "credit_code", "optional_date", "validity", "fold", "first_line", "shorten"]
+__all__ = ["CellError", "credit_code", "first_line", "fold", "optional_date", "parse_date", "shorten", "validity"]
 
 _LONG_TERM = ("长期", "长期有效", "永久", "无固定期限", "无期限")
 _RANGE = re.compile(r"\s*(?:至|到|~|～|—|–|－|-{1,2})\s*(?=\d{4}|长期|永久|无)")

@@ -112,6 +112,7 @@ def run_entry(entry: Entry, data_dir: Path, root: Path, dry_run: bool) -> tuple[
             if entry.url:
                 source = fetch(entry.url, Path(tmp))
             else:
+                assert entry.file is not None  # load_config: an entry names a url or a file
                 source = (root / entry.file).resolve()
                 if not source.is_relative_to(root.resolve()):
                     raise ImportFileError("file 须为仓库中的文件")

@@ -28,8 +28,8 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
-from ...records import fastcheck, messages, personal
 from ...context import ROOT
+from ...records import fastcheck, messages, personal
 from ...records.safeyaml import YamlError, load_bytes
 from ...records.schemas import SCHEMA_DIR, load_kinds, registry, validator
 from ...records.sealing import Sealer
@@ -103,7 +103,7 @@ def ordered(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
     return {k: rec[k] for k in sorted(rec, key=lambda k: order.index(k) if k in order else len(order))}
 
 
-def schema_errors(kind: str, rec: dict[str, Any], skip: set[str] = frozenset()) -> list[str]:
+def schema_errors(kind: str, rec: dict[str, Any], skip: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """The same checks as `validate`, worded per field (fields in `skip` already failed with a better reason)."""
     check = fastcheck.checker(kind, SCHEMA_DIR)
     if check is not None and check(rec):

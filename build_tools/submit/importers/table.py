@@ -154,8 +154,8 @@ def table_rows(cells: Iterator[list[str]], spec: Spec, notes: list[str]) -> tupl
     number = 0
     for number, values in enumerate(cells, start=1):
         head.append((number, values))
-        present = {names_of.get(header_key(v)) for v in values} - {None}
-        if not spec.missing(present):  # type: ignore[arg-type]
+        present = {names_of[header_key(v)] for v in values if header_key(v) in names_of}
+        if not spec.missing(present):
             header = values
             break
         if number >= HEADER_SEARCH:
@@ -173,10 +173,10 @@ def table_rows(cells: Iterator[list[str]], spec: Spec, notes: list[str]) -> tupl
     order = sorted(range(len(header)), key=lambda i: spec.rank().get(header_key(header[i]), 0))
     rows: list[Row] = []
     for n, values in enumerate(cells, start=number + 1):
-        row = {}
+        row: dict[str, str] = {}
         for i in order:
-            if i < len(values) and names[i] and names[i] not in row and (text := clean(values[i])):
-                row[names[i]] = text
+            if i < len(values) and (name := names[i]) and name not in row and (text := clean(values[i])):
+                row[name] = text
         if row:  # blank lines between blocks of an export are not rows
             rows.append((f"第 {n} 行", row))
     unknown = [h.strip() for h, name in zip(header, names) if name is None and clean(h)]

@@ -8,6 +8,8 @@
  * with ids into the payload's lookup tables (regions, types, sizes, quals, grades).
  * Record text is untrusted: it only ever goes into textContent and attribute values.
  */
+import { foldAll, queryOf, setUrl, urlWith } from "./shared.js";
+
 (function () {
   "use strict";
   var root = document.querySelector(".tp-directory[data-src]");
@@ -26,7 +28,7 @@
     .then(function (payload) { init(payload); })
     .catch(function (err) { console.warn("机构列表检索不可用，显示完整列表：", err); });
 
-  function norm(s) { return String(s).normalize("NFKC").toLowerCase(); }
+  var norm = foldAll;
 
   // ---- data -------------------------------------------------------------------------------
   function decode(p) {
@@ -81,7 +83,7 @@
   }
 
   function readUrl() {
-    var p = new URLSearchParams(location.search), s = emptyState();
+    var p = queryOf(), s = emptyState();
     s.q = p.get("kw") || "";  // not "q": Material's site search opens itself on ?q=
     var pv = regionId(p.get("prov"), -1), c = pv < 0 ? -1 : regionId(p.get("city"), pv);
     s.region = [pv, c, c < 0 ? -1 : regionId(p.get("dist"), c)];
@@ -109,14 +111,11 @@
     });
     Array.from(s.zone).sort().reverse().forEach(function (z) { p.append("zone", String(z)); });
     if (s.sort !== "score") p.set("sort", s.sort);
-    var qs = p.toString();
-    return location.pathname + (qs ? "?" + qs : "") + location.hash;
+    return urlWith(p);
   }
 
   function commit(push) {
-    var url = urlOf(st);
-    if (url === location.pathname + location.search + location.hash) return;
-    history[push ? "pushState" : "replaceState"](null, "", url);
+    setUrl(urlOf(st), push);
   }
 
   // ---- search and facet counts --------------------------------------------------------------

@@ -1,12 +1,11 @@
 /* 标准政策 / 绿色课堂: keyword search and select filters over a server-rendered table.
    Does nothing on pages without a .tp-filterable root. Rows stay in the HTML, so the list works without JS. */
+import { fold, queryOf } from "./shared.js";
+
 (function () {
   "use strict";
   // Same folding and separators as build_tools/render/policies.py (compact / search_key).
   var SEPARATORS = /[\s\-_/.·—–－]+/g;
-  function fold(text) {
-    return text.normalize("NFKC").replace(/[A-Z]/g, function (c) { return c.toLowerCase(); });
-  }
   function compact(text) { return fold(text).replace(SEPARATORS, ""); }
 
   // A row matches when the whole query (separators dropped: "GB 3095" -> "gb3095") or every
@@ -57,7 +56,7 @@
       el.addEventListener("input", apply);
       el.addEventListener("change", apply);
     });
-    var params = new URLSearchParams(window.location.search);
+    var params = queryOf();
     if (query && params.get("q")) query.value = params.get("q");
     apply();
   }

@@ -6,6 +6,8 @@
  * count of every option come from the manifest alone, and page N reads only the chunk(s) that hold
  * its rows. Record text goes into textContent only.
  */
+import { queryOf, setUrl, urlWith } from "./shared.js";
+
 (function () {
   "use strict";
   var root = document.querySelector(".tp-projects-all[data-src]");
@@ -42,7 +44,7 @@
   }
 
   function readUrl() {
-    var p = new URLSearchParams(location.search), s = { page: Math.max(1, parseInt(p.get("page") || "1", 10) || 1) };
+    var p = queryOf(), s = { page: Math.max(1, parseInt(p.get("page") || "1", 10) || 1) };
     FILTERS.forEach(function (f) { var v = p.get(f[0]) || ""; s[f[0]] = labels(f[0]).indexOf(v) >= 0 ? v : ""; });
     return s;
   }
@@ -50,8 +52,7 @@
     var p = new URLSearchParams();
     FILTERS.forEach(function (f) { if (st[f[0]]) p.set(f[0], st[f[0]]); });
     if (st.page > 1) p.set("page", String(st.page));
-    var qs = p.toString(), url = location.pathname + (qs ? "?" + qs : "");
-    if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
+    setUrl(urlWith(p), push);
   }
 
   function keeps(c, except) {

@@ -5,6 +5,8 @@
    static file feedback.gif with the question (personal numbers removed) in its query string — it lands in the
    web server's access log, which the annual report counts. An answered question is counted by a request
    without the question (for the answered share); nothing else is sent anywhere. */
+import { fold, queryOf } from "./shared.js";
+
 (function () {
   "use strict";
   var RUNS = /[\u4e00-\u9fff]+|[a-z]+|[0-9]+(?:\.[0-9]+)*/g;
@@ -13,9 +15,6 @@
 
   function isCjk(text) { return text[0] >= "\u4e00" && text[0] <= "\u9fff"; }
   function allCjk(word) { for (var i = 0; i < word.length; i++) if (!isCjk(word[i])) return false; return true; }
-  function fold(text) {
-    return text.normalize("NFKC").replace(/[A-Z]/g, function (c) { return c.toLowerCase(); });
-  }
   function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
 
   function soundKey(word, sounds) {
@@ -424,7 +423,7 @@
 
     form.addEventListener("submit", function (ev) { ev.preventDefault(); run(true); });
     form.querySelectorAll("input[name=category]").forEach(function (r) { r.addEventListener("change", function () { run(false); }); });
-    var q = new URLSearchParams(window.location.search).get("ask");
+    var q = queryOf().get("ask");
     if (q) { input.value = q; run(true); }
 
     // Scoring entry points for the browser tests that compare this file with build_tools/compute/qa/retrieval.py.
