@@ -35,9 +35,9 @@ import os
 import re
 import stat
 import zipfile
-from zlib import error as zlib_error
 from dataclasses import dataclass
 from pathlib import Path
+from zlib import error as zlib_error
 
 from . import personal
 from .textsafe import codepoint, unsafe_char

@@ -4,10 +4,11 @@ A listing (newest first, by 栏目), one page per item with its related policies
 newest items on the home page (portal.latest). The plan puts 最新资讯 inside the 标准政策 module."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable
 
 from ..context import BuildContext
-from ..records.model import Dataset, Record, parse_date
+from ..records.model import Dataset, Record
 from .atom import Entry, feed_xml
 from .html import page
 from .links import SECTIONS, base_for, page_path
@@ -52,7 +53,7 @@ def feed(items: list[Record], ctx: BuildContext) -> bytes:
     site = site if not site or site.endswith("/") else site + "/"
     here = site + SECTIONS["news"] + "/" if site else ""
     entries = [Entry(id=(here + f"{r.id}/") if site else f"urn:tp-platform:news:{r.id}", title=r.data["title"],
-                     link=here + f"{r.id}/", published=parse_date(r.data["date"]), summary=r.data["summary"],
+                     link=here + f"{r.id}/", published=dt.date.fromisoformat(r.data["date"]), summary=r.data["summary"],
                      author=r.data["source"], categories=(r.data["category"],))
                for r in items[:FEED_SIZE]]
     return feed_xml(feed_id=(site + FEED) if site else "urn:tp-platform:news", title=TITLE,
