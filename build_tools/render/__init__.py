@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..context import BuildContext
 from ..records.model import Dataset
 from . import (agencies, charts, consultations, courses, demands, evaluation, experts, opendata, policies, portal,
-               projects, qa, report, sealing, services)
+               projects, qa, report, sealing, search_page, services)
 from .output import Output, Renderer
 
 __all__ = ["Output", "Renderer", "render_all"]
@@ -18,7 +18,7 @@ __all__ = ["Output", "Renderer", "render_all"]
 def _renderers() -> list[Renderer]:
     return [portal.render, agencies.render, projects.render, charts.render, evaluation.render, policies.render,
             courses.render, experts.render, consultations.render, qa.render, services.render, demands.render,
-            report.render, opendata.render, sealing.render]
+            report.render, opendata.render, sealing.render, search_page.render]
 
 
 def render_all(dataset: Dataset, ctx: BuildContext) -> list[Output]:
