@@ -99,6 +99,7 @@ def test_site_has_a_record_fed_index_and_no_whole_site_index(mini_site):
     by_url = {f["url"]: f for f in frags}
     assert by_url["agencies/demo-alpha/"]["meta"]["title"] == "津沽示例环境监测有限公司"
     assert "示例化工厂 2023 年度自行监测" in by_url["agencies/demo-alpha/#projects"]["content"]
+    assert "示例化工厂" not in by_url["agencies/demo-alpha/"]["content"]   # record entries: title and basic facts
     assert by_url["policies/gb-3095-2012/"]["meta"]["kind"] == "标准"
     assert any(f["meta"]["kind"] == "栏目" and f["url"] == "guide/" for f in frags)
     text = json.dumps(frags, ensure_ascii=False)

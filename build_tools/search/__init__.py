@@ -18,11 +18,11 @@ from typing import Any, Iterable, Iterator
 import jinja2
 
 from ..records.model import Dataset
-from .pagefind import Indexer, PagefindError, Written
+from .pagefind import Indexer, PagefindError, Written, write_index
 from .records import SearchRecord, SectionPage, from_dataset, section, section_text
 
 __all__ = ["BUNDLE", "Indexer", "PagefindError", "Sections", "Written", "add_templates", "entries", "finish",
-           "start"]
+           "start", "write_index"]
 
 log = logging.getLogger("mkdocs.plugins.platform.search")
 BUNDLE = "pagefind"   # folder of the index inside the site
