@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
-import json
 import sqlite3
 from pathlib import Path
 
