@@ -29,10 +29,24 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.run import OUT, ROOT, dataset, run
+from benchmarks.run import OUT, ROOT, Run, dataset
 
 CHROMIUM = "/usr/bin/chromium"
 ENV = {"PLATFORM_TODAY": "2026-11-25", "NO_MKDOCS_2_WARNING": "1", "PLATFORM_PAGE_CACHE": "0"}
+
+
+def run(cmd: list[str], env: dict[str, str]) -> Run:
+    """One step as a child process, measured alone (wait4: its own rusage); output in a log of this run."""
+    log = OUT / f"search-step-{os.getpid()}.log"
+    start = time.perf_counter()
+    with open(log, "w+") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=fh, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        fh.seek(0)
+        output = fh.read()
+    log.unlink()
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), output)
 
 
 def index_only(data: Path, out: Path) -> dict:
@@ -126,7 +140,7 @@ def with_search_plugin() -> Path:
     """mkdocs.yml with the theme's search plugin back (the former set-up), for the `before` figures."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^plugins: \[\]$", "plugins:\n  - search:\n      lang: zh", text)
-    path = ROOT / "mkdocs.before-search.yml"
+    path = ROOT / f"mkdocs.before-search-{os.getpid()}.yml"
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -179,8 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(before, ignore_errors=True)
         report.append(res)
         print(json.dumps(res, ensure_ascii=False, indent=1), flush=True)
-        (OUT / "search_bytes.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
-    (ROOT / "mkdocs.before-search.yml").unlink(missing_ok=True)
+        (OUT / f"search_bytes-{'-'.join(str(r['agencies']) for r in report)}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    (ROOT / f"mkdocs.before-search-{os.getpid()}.yml").unlink(missing_ok=True)
     return 0
 
 

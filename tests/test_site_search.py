@@ -192,3 +192,25 @@ def test_search_box_works_without_javascript(mini_site, serve, browser):
     page.wait_for_url(re.compile(r"/search/\?q=%E7%9B%91%E6%B5%8B$"))
     assert "JavaScript" in page.locator("noscript").first.inner_text() or page.locator(".tp-search-page").count()
     context.close()
+
+
+def test_a_failing_indexer_fails_the_step_instead_of_hanging(monkeypatch, tmp_path):
+    from build_tools.search import pagefind
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")   # exits at once: no answer will ever come
+    with pytest.raises(pagefind.PagefindError, match="Pagefind"):
+        pagefind.write_index(iter([sr.section(sr.SectionPage("about/", "关于", "文本"))]), tmp_path / "pf")
+    assert not (tmp_path / "pf").exists()
+
+
+def test_index_written_directly_is_complete(tmp_path):
+    """Every file the service reports is written whole (its own WriteFiles answered before its writes ended)."""
+    from build_tools.search import pagefind
+    entries = [sr.SearchRecord(url=f"x/{i}/", kind="机构", title=f"示例机构{i}", content=f"示例机构{i} 环境监测")
+               for i in range(300)]
+    written = pagefind.write_index(iter(entries), tmp_path / "pf")
+    assert written.records == 300
+    entry = json.loads((tmp_path / "pf" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["zh"]["page_count"] == 300
+    wasm = list((tmp_path / "pf").glob("wasm.*.pagefind"))
+    assert wasm and all(p.stat().st_size > 10_000 for p in wasm)
+    assert len(list((tmp_path / "pf" / "fragment").iterdir())) == 300
