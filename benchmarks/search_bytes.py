@@ -1,6 +1,7 @@
 """Site search at scale: index build time and memory, and bytes a browser downloads until the first result.
 
     python -m benchmarks.search_bytes [--sizes 1000,10000] [--queries N] [--before]
+    python -m benchmarks.search_bytes --synthetic-index 100000   # the index alone, 100k agencies of entries
 
 Per size N (generated data, benchmarks/out/data-N, shared with `make bench`):
   index    the masked records loaded and the Pagefind index written alone (build_tools.search), in a child
@@ -62,6 +63,36 @@ def index_only(data: Path, out: Path) -> dict:
     return {"prepare_s": prepared_s, "index_s": time.perf_counter() - start, "records": written.records,
             "files": written.files, "bytes": written.bytes, "python_peak_mb": rss_before,
             "python_peak_after_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "pagefind_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def synthetic_index(n: int, out: Path) -> dict:
+    """The index alone for n agencies' worth of entries shaped like the generator's (an agency entry and a
+    项目业绩 entry of 10 projects each), without generating and validating the data: index scaling only."""
+    import random
+
+    from build_tools.search import records as sr, write_index
+    rnd = random.Random(1)
+    words = ("环境 监测 检测 技术 环保 科技 工程 咨询 治理 废水 废气 固废 在线 运维 华科 绿源 清源 蓝天 碧水 中环 "
+             "生态 评价 土壤 修复 噪声 排污 许可 化工 电子 医药 食品 汽车 园区 污水站 提标 改造").split()
+    provs = ["上海市", "江苏省", "浙江省", "天津市", "安徽省", "北京市", "河北省", "广东省"]
+
+    def entries():
+        for i in range(n):
+            name = "".join(rnd.sample(words, 2)) + f"示例{i}号有限公司"
+            prov = rnd.choice(provs)
+            yield sr.SearchRecord(url=f"agencies/a{i}/", kind="机构", title=name, sub=f"{prov} · 废水治理",
+                                  content=" ".join([name, prov, "废水治理 环境监测", "".join(rnd.sample(words, 12))]),
+                                  provinces=(prov,))
+            rows = "；".join(" ".join(["".join(rnd.sample(words, 4)) + "项目", "".join(rnd.sample(words, 2)) + "有限公司",
+                                       "废水治理", rnd.choice(provs)]) for _ in range(10))
+            yield sr.SearchRecord(url=f"agencies/a{i}/#projects", kind="项目业绩", title=f"{name} · 项目业绩",
+                                  sub="10 项项目业绩", content=f"{name} · 项目业绩 {rows}", provinces=(prov,))
+    start = time.perf_counter()
+    written = write_index(entries(), out)
+    return {"agencies": n, "index_s": time.perf_counter() - start, "records": written.records,
+            "files": written.files, "bytes": written.bytes,
+            "python_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "pagefind_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
@@ -161,7 +192,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=5)
     parser.add_argument("--before", action="store_true", help="also build with the theme's search plugin")
     parser.add_argument("--index-only", nargs=2, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--synthetic-index", type=int, metavar="N",
+                        help="only index N agencies' worth of synthetic entries (scaling without generating data)")
     args = parser.parse_args(argv)
+    if args.synthetic_index:
+        out = OUT / f"pagefind-synthetic-{args.synthetic_index}"
+        print(json.dumps(synthetic_index(args.synthetic_index, out)))
+        shutil.rmtree(out, ignore_errors=True)
+        return 0
     if args.index_only:
         print(json.dumps(index_only(Path(args.index_only[0]), Path(args.index_only[1]))))
         return 0
