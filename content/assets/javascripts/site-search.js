@@ -15,7 +15,9 @@
   function load() {
     if (!engine) {
       engine = import(base + "pagefind/pagefind.js").then(function (pf) {
-        return pf.options({ baseUrl: base, excerptLength: 30 }).then(function () { return pf; });
+        // pageLength 1: short entries (an agency, a policy) before long ones (a 项目业绩 list naming many companies)
+        return pf.options({ baseUrl: base, excerptLength: 30, ranking: { pageLength: 1.0, termFrequency: 0.5 } })
+          .then(function () { return pf; });
       });
       engine.catch(function () { engine = null; });
     }
@@ -44,25 +46,54 @@
     var parts = query.trim().slice(0, 100).split(/\s+/).filter(Boolean);
     var list = [parts.join(" ")];
     if (segmenter && parts.some(function (p) { return HAN.test(p); })) {
+      // The build-time segmenter keeps dictionary words (在线, 运维) but splits names and numbers it does not
+      // know into characters (汇/智/示例/水/处理/3/3/4/号): the query is tried as words, then as characters.
+      list.unshift(parts.map(function (p) {
+        return HAN.test(p) ? p.replace(/([\u3400-\u9fff0-9])/g, " $1 ").trim().replace(/\s+/g, " ") : p;
+      }).join(" "));
       [false, true].forEach(function (merge) {
         var split = [];
         parts.forEach(function (p) { split.push.apply(split, HAN.test(p) ? words(p, merge) : [p]); });
         list.unshift(split.join(" "));
       });
     }
-    return list.filter(function (t, i) { return list.indexOf(t) === i; });   // merged, split, as typed
+    return list.filter(function (t, i) { return list.indexOf(t) === i; });   // merged, split, characters, as typed
   }
 
   function search(query, kind) {
     return load().then(function (pf) {
       var options = { filters: kind ? { kind: kind } : {} };
-      var tries = candidates(query);
+      var tries = candidates(query), best = null;
+      // Each form of the query is tried until one finds a result whose title holds the query; otherwise the
+      // first form that found anything (the most precise) is shown.
       function attempt(i) {
-        return pf.search(tries[i], options).then(function (res) {
-          return res.results.length || i === tries.length - 1 ? res : attempt(i + 1);
+        return pf.search(tries[i], options).then(function (res) { return rerank(query, res); }).then(function (res) {
+          if (res.results.length && (!best || res.topRank < best.topRank)) best = res;
+          if ((best && best.topRank <= 1) || i === tries.length - 1) return best || res;
+          return attempt(i + 1);
         });
       }
       return attempt(0);
+    });
+  }
+
+  // Pagefind ranks by how often the words occur: a 项目业绩 entry naming ten companies can outrank the agency
+  // whose name was typed. The first results are reordered so that titles holding the query come first.
+  var RERANK = 10;
+  function rerank(query, res) {
+    var head = res.results.slice(0, RERANK), q = query.trim(), parts = q.split(/\s+/);
+    return Promise.all(head.map(function (r) { return r.data(); })).then(function (rows) {
+      function rank(d) {
+        var t = (d.meta && d.meta.title) || "";
+        if (t === q) return 0;
+        if (t.indexOf(q) >= 0) return 1;
+        return parts.every(function (w) { return t.indexOf(w) >= 0; }) ? 2 : 3;
+      }
+      var order = head.map(function (r, i) { return { r: r, k: rank(rows[i]), i: i }; });
+      order.sort(function (a, b) { return a.k - b.k || a.i - b.i; });
+      res.results = order.map(function (o) { return o.r; }).concat(res.results.slice(RERANK));
+      res.topRank = order.length ? order[0].k : 9;
+      return res;
     });
   }
 
