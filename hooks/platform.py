@@ -10,6 +10,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # make build_tools importable under `mkdocs`
 
 from build_tools import pipeline
+from build_tools import search as site_search
 from build_tools.cache import pages as pagecache
 from build_tools.records.problems import InvalidData
 from build_tools.render.html import HTML_PAGE
@@ -18,6 +19,8 @@ from build_tools.settings import Settings, SettingsError
 _prepared: pipeline.Prepared | None = None
 _store: pagecache.Store | None = None
 _finished: pagecache.FinishedPages | None = None
+_indexer: site_search.Indexer | None = None
+_sections: site_search.Sections | None = None
 
 
 def on_config(config):
@@ -36,11 +39,15 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
+    global _indexer, _sections
     assert _prepared is not None
     try:
         outputs = pipeline.render(_prepared, _store)
     except InvalidData as exc:  # an attachment refused at copy time: fail closed, as for invalid data
         raise PluginError(f"数据校验未通过，站点未生成（data invalid, build aborted）：\n{exc}") from None
+    _close_indexer()
+    _sections = site_search.Sections()
+    _indexer = site_search.start(_prepared.public)  # indexes the records while mkdocs renders the pages
     for out in outputs:
         inclusion = InclusionLevel.INCLUDED if out.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, out.path, content=out.content, inclusion=inclusion))
@@ -56,8 +63,15 @@ def on_nav(nav, config, files):
     return nav
 
 
+def on_env(env, config, files):
+    site_search.add_templates(env)  # the search box partial, shared with pages rendered outside the theme
+    return env
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Generated pages are one block of escaped HTML: keep it aside so Markdown does not re-parse it."""
+    if page.file.inclusion.is_in_nav() and _sections is not None:
+        _sections.add(page.url, str(page.title or ""), markdown)  # section pages: title and start of text
     if page.meta.get(HTML_PAGE):
         assert _finished is not None, "on_nav did not run"
         _finished.lookup(page, markdown)
@@ -76,5 +90,19 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_build(config):
+    global _indexer
     if _store is not None:
         _store.save()
+    indexer, _indexer = _indexer, None
+    site_search.finish(indexer, _sections, Path(config.site_dir))
+
+
+def on_build_error(error):
+    _close_indexer()
+
+
+def _close_indexer() -> None:
+    global _indexer
+    if _indexer is not None:
+        _indexer.close()
+        _indexer = None

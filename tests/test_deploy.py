@@ -129,12 +129,12 @@ def test_built_site_has_no_inline_code(built):
 def test_release_refuses_incomplete_or_unpublishable_sites(built, tmp_path):
     site = copy_site(built, tmp_path)
     (site / "courses/index.html").unlink()                        # a page of the sitemap is missing
-    (site / "search/search_index.json").unlink()                  # a file every build has
+    (site / "pagefind/pagefind-entry.json").unlink()              # a file every build has (the site search)
     (site / "agencies/link.html").symlink_to(site / "index.html")
     (site / "agencies/.hidden").write_text("x")
     problems = release.seal(site, release.Settings(cache=None, **FAST)).problems
     assert "courses/index.html: 站点地图中的页面不存在（page in the sitemap is missing）" in problems
-    assert "search/search_index.json: 缺少（missing）" in problems
+    assert "pagefind/pagefind-entry.json: 缺少（missing）" in problems
     assert any(p.startswith("agencies/link.html: 符号链接") for p in problems)
     assert any(p.startswith("'agencies/.hidden'") for p in problems)
 

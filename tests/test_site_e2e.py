@@ -72,12 +72,3 @@ def test_build_fails_closed_on_invalid_data(tmp_path, data_copy):
     assert not (site / "index.html").exists()
 
 
-def test_global_search_index_stays_lean(mini_site):
-    """Record pages contribute their title and basic facts only; tables live in the section indexes."""
-    import json
-    docs = json.loads((mini_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
-    agency_docs = [d for d in docs if d["location"].startswith("agencies/demo-alpha/")]
-    assert agency_docs and all("#" not in d["location"] or d["location"].endswith("#basic") for d in agency_docs)
-    text = " ".join(d["title"] + d["text"] for d in docs).replace("\u200b", "")
-    assert "津沽示例环境监测有限公司" in text and "91120116MA05T12349" in text
-    assert "示例化工厂 2023 年度自行监测" not in text  # project tables are not in the global index

@@ -116,7 +116,7 @@ COMBINED = re.compile(
     r'(?P<status>\d{3}) \S+(?: "(?P<referer>[^"]*)" "(?P<agent>[^"]*)")?')
 BOT = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|monitor", re.I)
 DOWNLOAD_EXT = (".pdf", ".csv", ".xlsx", ".xls", ".json", ".zip", ".doc", ".docx")
-ASSET = re.compile(r"^/?(assets/|search/|sitemap|favicon|robots\.txt)|\.(css|js|map|png|jpe?g|gif|svg|ico|woff2?|ttf|webmanifest)$")
+ASSET = re.compile(r"^/?(assets/|pagefind/|sitemap|favicon|robots\.txt)|\.(css|js|map|png|jpe?g|gif|svg|ico|woff2?|ttf|webmanifest)$")
 OK_STATUS = {"200", "206", "304"}
 
 # URL path (after the site's base path) -> module. First match wins; the order keeps specific before general.

@@ -46,7 +46,7 @@ FORMAT = 1
 COMPRESSIBLE = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv", ".map", ".atom",
                           ".ico", ".webmanifest"})
 MIN_SIZE = 512   # below this the headers cost more than compression saves
-REQUIRED = ("index.html", "404.html", "sitemap.xml", "search/search_index.json")
+REQUIRED = ("index.html", "404.html", "sitemap.xml", "pagefind/pagefind-entry.json", "pagefind/pagefind.js")
 ATTACHMENT = re.compile(r"(^|/)files/")
 UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\\]")   # SHA256SUMS, rsync and the host script take names verbatim
 NAME = re.compile(r"^\d{8}T\d{6}Z-[0-9a-z]{1,40}$")

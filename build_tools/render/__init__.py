@@ -24,6 +24,7 @@ from . import (
     qa,
     report,
     sealing,
+    search_page,
     services,
 )
 from .output import Output, Renderer
@@ -34,7 +35,7 @@ __all__ = ["Output", "Renderer", "render_all"]
 def _renderers() -> list[Renderer]:
     return [portal.render, agencies.render, projects.render, charts.render, evaluation.render, policies.render,
             news.render, courses.render, experts.render, consultations.render, qa.render, services.render, demands.render,
-            report.render, opendata.render, sealing.render]
+            report.render, opendata.render, sealing.render, search_page.render]
 
 
 def render_all(dataset: Dataset, ctx: BuildContext) -> list[Output]:

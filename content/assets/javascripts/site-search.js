@@ -1,0 +1,282 @@
+/* 全站搜索: the search box of every page (a short result list under it) and the results page search/.
+   Queries the Pagefind index (pagefind/, built from the records at build time): a query downloads only the
+   index shards and result fragments it needs, never a whole-site index. Without JavaScript the box is a plain
+   form that opens search/?q=…. Record text reaches the page as text only; Pagefind's <mark> highlights are
+   the only elements kept from an excerpt. */
+(function () {
+  "use strict";
+  var forms = document.querySelectorAll("form[data-platform-search]");
+  if (!forms.length) return;
+  var resultsUrl = new URL(forms[0].getAttribute("action"), location.href);
+  var base = resultsUrl.pathname.replace(/search\/?$/, "");   // the site's base path, e.g. /eco-third-party/
+  var engine = null;
+  var PAGE = 10, PANEL = 6;
+
+  function load() {
+    if (!engine) {
+      engine = import(base + "pagefind/pagefind.js").then(function (pf) {
+        // pageLength 1: short entries (an agency, a policy) before long ones (a 项目业绩 list naming many companies)
+        return pf.options({ baseUrl: base, excerptLength: 30, ranking: { pageLength: 1.0, termFrequency: 0.5 } })
+          .then(function () { return pf; });
+      });
+      engine.catch(function () { engine = null; });
+    }
+    return engine;
+  }
+
+  // Chinese has no spaces. The index holds words (segmented at build time); a run of characters typed as one
+  // term is split here with the browser's word segmenter so that every word must match ("环境空气质量标准":
+  // 146 loose matches as one term, 2 exact ones as words). Single characters the segmenter leaves over are
+  // kept together ("在线运维", not 在/线/运/维), and when the split finds nothing the query is tried as typed.
+  var segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+  var HAN = /[\u3400-\u9fff]/;
+  function words(part, mergeSingles) {
+    var out = [], run = "";
+    for (var it = segmenter.segment(part)[Symbol.iterator](), s = it.next(); !s.done; s = it.next()) {
+      if (!s.value.isWordLike) continue;
+      var w = s.value.segment;
+      if (mergeSingles && w.length === 1 && HAN.test(w)) { run += w; continue; }
+      if (run) { out.push(run); run = ""; }
+      out.push(w);
+    }
+    if (run) out.push(run);
+    return out.length ? out : [part];
+  }
+  function candidates(query) {
+    var parts = query.trim().slice(0, 100).split(/\s+/).filter(Boolean);
+    var list = [parts.join(" ")];
+    if (segmenter && parts.some(function (p) { return HAN.test(p); })) {
+      // The build-time segmenter keeps dictionary words (在线, 运维) but splits names and numbers it does not
+      // know into characters (汇/智/示例/水/处理/3/3/4/号): the query is tried as words, then as characters.
+      list.unshift(parts.map(function (p) {
+        return HAN.test(p) ? p.replace(/([\u3400-\u9fff0-9])/g, " $1 ").trim().replace(/\s+/g, " ") : p;
+      }).join(" "));
+      [false, true].forEach(function (merge) {
+        var split = [];
+        parts.forEach(function (p) { split.push.apply(split, HAN.test(p) ? words(p, merge) : [p]); });
+        list.unshift(split.join(" "));
+      });
+    }
+    return list.filter(function (t, i) { return list.indexOf(t) === i; });   // merged, split, characters, as typed
+  }
+
+  function search(query, kind) {
+    return load().then(function (pf) {
+      var options = { filters: kind ? { kind: kind } : {} };
+      var tries = candidates(query), best = null;
+      // Each form of the query is tried until one finds a result whose title holds the query; otherwise the
+      // first form that found anything (the most precise) is shown.
+      function attempt(i) {
+        return pf.search(tries[i], options).then(function (res) { return rerank(query, res); }).then(function (res) {
+          if (res.results.length && (!best || res.topRank < best.topRank)) best = res;
+          if ((best && best.topRank <= 1) || i === tries.length - 1) return best || res;
+          return attempt(i + 1);
+        });
+      }
+      return attempt(0);
+    });
+  }
+
+  // Pagefind ranks by how often the words occur: a 项目业绩 entry naming ten companies can outrank the agency
+  // whose name was typed. The first results are reordered so that titles holding the query come first.
+  var RERANK = 10;
+  function rerank(query, res) {
+    var head = res.results.slice(0, RERANK), q = query.trim(), parts = q.split(/\s+/);
+    return Promise.all(head.map(function (r) { return r.data(); })).then(function (rows) {
+      function rank(d) {
+        var t = (d.meta && d.meta.title) || "";
+        if (t === q) return 0;
+        if (t.indexOf(q) >= 0) return 1;
+        return parts.every(function (w) { return t.indexOf(w) >= 0; }) ? 2 : 3;
+      }
+      var order = head.map(function (r, i) { return { r: r, k: rank(rows[i]), i: i }; });
+      order.sort(function (a, b) { return a.k - b.k || a.i - b.i; });
+      res.results = order.map(function (o) { return o.r; }).concat(res.results.slice(RERANK));
+      res.topRank = order.length ? order[0].k : 9;
+      return res;
+    });
+  }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // Pagefind's excerpt is HTML with <mark> around matches: parsed inertly, only text and marks are kept.
+  function excerpt(html) {
+    var out = el("p", "tp-search-excerpt");
+    var doc = new DOMParser().parseFromString("<div>" + (html || "") + "</div>", "text/html");
+    (function walk(node) {
+      node.childNodes.forEach(function (child) {
+        if (child.nodeType === 3) out.appendChild(document.createTextNode(child.nodeValue));
+        else if (child.nodeName === "MARK") out.appendChild(el("mark", "", child.textContent));
+        else if (child.nodeType === 1) walk(child);
+      });
+    })(doc.body.firstChild || doc.body);
+    return out;
+  }
+
+  function safeHref(url) {
+    var u = new URL(url, location.href);
+    return u.origin === location.origin ? u.pathname + u.search + u.hash : base;
+  }
+
+  function item(data, withExcerpt) {
+    var li = el("li", "tp-search-item");
+    var meta = data.meta || {};
+    li.appendChild(el("span", "tp-search-kind", meta.kind || "页面"));
+    var a = el("a", "tp-search-title", meta.title || data.url);
+    a.href = safeHref(data.url);
+    li.appendChild(a);
+    if (meta.sub) li.appendChild(el("span", "tp-search-sub", meta.sub));
+    if (withExcerpt) li.appendChild(excerpt(data.excerpt));
+    return li;
+  }
+
+  function moreUrl(query) {
+    var u = new URL(resultsUrl);
+    u.searchParams.set("q", query);
+    return u.pathname + u.search;
+  }
+
+  /* ---- the box in the header: up to PANEL results under it ---- */
+  forms.forEach(function (form) {
+    var input = form.querySelector("input[name=q]");
+    if (!input || form.closest(".tp-search-page")) return;
+    var panel = el("div", "platform-search__panel");
+    panel.hidden = true;
+    panel.setAttribute("aria-live", "polite");
+    form.appendChild(panel);
+    var timer = 0, seq = 0;
+
+    function close() { panel.hidden = true; }
+    function show(query) {
+      var mine = ++seq;
+      if (!query.trim()) { close(); return; }
+      search(query, "").then(function (res) {
+        return Promise.all(res.results.slice(0, PANEL).map(function (r) { return r.data(); })).then(function (rows) {
+          if (mine !== seq) return;
+          panel.textContent = "";
+          if (!rows.length) {
+            panel.appendChild(el("p", "platform-search__none", "未找到与“" + query.trim() + "”相关的内容"));
+          } else {
+            var list = el("ol", "platform-search__list");
+            rows.forEach(function (d) { list.appendChild(item(d, false)); });
+            panel.appendChild(list);
+          }
+          var all = el("a", "platform-search__all", rows.length ? "查看全部 " + res.results.length + " 条结果" : "打开全站搜索");
+          all.href = moreUrl(query.trim());
+          panel.appendChild(all);
+          panel.hidden = false;
+        });
+      }).catch(function () {
+        if (mine !== seq) return;
+        panel.textContent = "";
+        panel.appendChild(el("p", "platform-search__none", "搜索暂时不可用，请按回车打开搜索页。"));
+        panel.hidden = false;
+      });
+    }
+    input.addEventListener("focus", function () { load().catch(function () {}); });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { show(input.value); }, 150);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { close(); }
+      else if (e.key === "ArrowDown" && !panel.hidden) {
+        var first = panel.querySelector("a");
+        if (first) { e.preventDefault(); first.focus(); }
+      }
+    });
+    form.addEventListener("focusout", function (e) {
+      if (!form.contains(e.relatedTarget)) setTimeout(function () { if (!form.contains(document.activeElement)) close(); }, 150);
+    });
+    form.addEventListener("submit", function (e) {
+      if (!input.value.trim()) { e.preventDefault(); input.focus(); }
+    });
+  });
+
+  /* ---- the results page (search/) ---- */
+  var root = document.querySelector(".tp-search-page");
+  if (!root) return;
+  var form = root.querySelector(".tp-search-form");
+  var q = form.querySelector("input[name=q]");
+  var kindSelect = form.querySelector("select[name=kind]");
+  var status = root.querySelector(".tp-search-status");
+  var list = root.querySelector(".tp-search-results");
+  var more = root.querySelector(".tp-search-more");
+  var kinds = (root.getAttribute("data-kinds") || "").split("|");
+  var current = null, shown = 0, run = 0, pageTitle = document.title;
+
+  function readUrl() {
+    var p = new URLSearchParams(location.search);
+    q.value = (p.get("q") || "").slice(0, 100);
+    var k = p.get("kind") || "";
+    kindSelect.value = kinds.indexOf(k) >= 0 ? k : "";
+  }
+
+  function labelKinds(counts) {
+    Array.prototype.forEach.call(kindSelect.options, function (opt) {
+      if (!opt.value) return;
+      var n = counts && counts[opt.value];
+      opt.textContent = opt.value + (counts ? "（" + (n || 0) + "）" : "");
+    });
+  }
+
+  function showMore() {
+    var mine = run, batch = current.results.slice(shown, shown + PAGE);
+    more.hidden = true;
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (rows) {
+      if (mine !== run) return;
+      rows.forEach(function (d) { list.appendChild(item(d, true)); });
+      shown += rows.length;
+      more.hidden = shown >= current.results.length;
+    });
+  }
+
+  function update() {
+    var query = q.value.trim(), kind = kindSelect.value, mine = ++run;
+    list.textContent = "";
+    more.hidden = true;
+    document.title = (query ? query + " · " : "") + pageTitle;
+    if (!query) {
+      status.textContent = "请输入关键词，例如机构名称、经营类型、项目名称、标准号或政策名称。";
+      labelKinds(null);
+      return;
+    }
+    status.textContent = "正在搜索“" + query + "”…";
+    search(query, kind).then(function (res) {
+      if (mine !== run) return;
+      current = res;
+      shown = 0;
+      labelKinds(kind ? null : (res.filters && res.filters.kind));
+      var n = res.results.length, scope = kind ? "（类别：" + kind + "）" : "";
+      if (!n) {
+        status.textContent = "未找到与“" + query + "”相关的结果" + scope + "。请换一个关键词、减少关键词，或选择全部类别。";
+        return;
+      }
+      status.textContent = "找到 " + n + " 条与“" + query + "”相关的结果" + scope + "。";
+      return showMore();
+    }).catch(function () {
+      if (mine !== run) return;
+      status.textContent = "搜索暂时不可用，请稍后重试，或使用机构列表、标准政策等页面的筛选。";
+    });
+  }
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var p = new URLSearchParams();
+    if (q.value.trim()) p.set("q", q.value.trim());
+    if (kindSelect.value) p.set("kind", kindSelect.value);
+    var url = location.pathname + (p.toString() ? "?" + p.toString() : "");
+    if (url !== location.pathname + location.search) history.pushState(null, "", url);
+    update();
+  });
+  kindSelect.addEventListener("change", function () { form.requestSubmit ? form.requestSubmit() : update(); });
+  more.addEventListener("click", showMore);
+  window.addEventListener("popstate", function () { readUrl(); update(); });
+  readUrl();
+  update();
+})();
