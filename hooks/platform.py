@@ -12,12 +12,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # make build_to
 from build_tools.cache import pages as pagecache  # noqa: E402
 from build_tools import pipeline  # noqa: E402
 from build_tools.records.problems import InvalidData  # noqa: E402
+from build_tools.render import shell  # noqa: E402
 from build_tools.render.html import HTML_PAGE  # noqa: E402
 from build_tools.settings import Settings, SettingsError  # noqa: E402
+from build_tools.write.standalone import Writer  # noqa: E402
 
 _prepared: pipeline.Prepared | None = None
 _store: pagecache.Store | None = None
 _finished: pagecache.FinishedPages | None = None
+_writer: Writer | None = None
 
 
 def on_config(config):
@@ -36,14 +39,19 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
+    """Record pages come finished (slim shell) and are written into the site at once; the rest go to mkdocs."""
+    global _writer
     assert _prepared is not None
+    _writer = Writer(Path(config.site_dir))
     try:
-        outputs = pipeline.render(_prepared, _store)
+        for out in pipeline.render_iter(_prepared, _store, shell.from_mkdocs(config)):
+            if out.standalone:
+                _writer.write(out)
+                continue
+            inclusion = InclusionLevel.INCLUDED if out.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, out.path, content=out.content, inclusion=inclusion))
     except InvalidData as exc:  # an attachment refused at copy time: fail closed, as for invalid data
         raise PluginError(f"数据校验未通过，站点未生成（data invalid, build aborted）：\n{exc}") from None
-    for out in outputs:
-        inclusion = InclusionLevel.INCLUDED if out.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, out.path, content=out.content, inclusion=inclusion))
     return files
 
 
@@ -73,4 +81,5 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_build(config):
+    _writer.add_to_sitemap(config.site_url)
     _store.save()

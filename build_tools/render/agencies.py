@@ -18,7 +18,8 @@ from ..compute.scoring import dimension_titles
 from .evaluation import score_context
 from .report import zone_name
 from .forge import Forge, forge_of
-from .html import page
+from .html import page, record
+from .shell import Chrome
 from .links import base_for, page_path
 from .relations import local_files
 
@@ -115,20 +116,20 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         path = page_path("agency", agency.id)
         official = official_context(ctx, agency.id)
         common = {"agency": agency.data, "updated": updated.get(agency.path.parent.resolve()), "zone": zone}
-        yield Output(path, page(agency.data["name"], "agency.html", cache=ctx.page_cache, base=base_for(path),
-                                description=agency.data.get("service_scope", ""),
-                                projects=[p.data for p in projects[agency.id]],
-                                qualifications=qualification_rows(agency, ctx, official["official_checks"]),
-                                today=ctx.today, **official,
-                                actions=agency_actions(forge, agency), admitted=decisions[agency.id],
-                                reviews=reviews.get(agency.id, []), dimensions=dims,
-                                **common, **score_context(ctx, agency.id)))
-        yield from agency_subpages(agency, projects[agency.id], common, ctx.page_cache)
+        yield record(path, ctx.chrome, agency.data["name"], "agency.html", cache=ctx.page_cache, base=base_for(path),
+                     description=agency.data.get("service_scope", ""),
+                     projects=[p.data for p in projects[agency.id]],
+                     qualifications=qualification_rows(agency, ctx, official["official_checks"]),
+                     today=ctx.today, **official,
+                     actions=agency_actions(forge, agency), admitted=decisions[agency.id],
+                     reviews=reviews.get(agency.id, []), dimensions=dims,
+                     **common, **score_context(ctx, agency.id))
+        yield from agency_subpages(agency, projects[agency.id], common, ctx.page_cache, ctx.chrome)
         yield from attached_files(agency, f"agencies/{agency.id}")
 
 
 def agency_subpages(agency: Record, projects: list[Record], common: dict,
-                    cache: PageStore | None = None) -> Iterable[Output]:
+                    cache: PageStore | None = None, chrome: Chrome | None = None) -> Iterable[Output]:
     """经营类型 and 信息公开 as pages of their own (agencies/<id>/types/, …/disclosure/), so that the
     usage statistics can count them as the modules they are. Kept out of the global search index, as the
     detail sections of the agency page are (the index stays lean at 100k agencies)."""
@@ -138,12 +139,13 @@ def agency_subpages(agency: Record, projects: list[Record], common: dict,
     types = [{"type": t, "projects": by_type.get(t, [])} for t in agency.data.get("business_types", [])]
     other = sorted(set(by_type) - set(agency.data.get("business_types", [])))
     path = f"agencies/{agency.id}/types.md"
-    yield Output(path, page(f"{agency.data['name']} · 经营类型", "agency_types.html", cache=cache, base=base_for(path), search=False,
-                            types=types, other=[{"type": t, "projects": by_type[t]} for t in other], **common))
+    yield record(path, chrome, f"{agency.data['name']} · 经营类型", "agency_types.html", cache=cache,
+                 base=base_for(path), search=False,
+                 types=types, other=[{"type": t, "projects": by_type[t]} for t in other], **common)
     path = f"agencies/{agency.id}/disclosure.md"
     items = sorted(agency.data.get("disclosure", []), key=lambda d: d["date"], reverse=True)
-    yield Output(path, page(f"{agency.data['name']} · 信息公开", "agency_disclosure.html", cache=cache, base=base_for(path), search=False,
-                            items=items, **common))
+    yield record(path, chrome, f"{agency.data['name']} · 信息公开", "agency_disclosure.html", cache=cache,
+                 base=base_for(path), search=False, items=items, **common)
 
 
 def agency_actions(forge: Forge, agency: Record) -> dict[str, str]:

@@ -17,6 +17,9 @@ class Output:
     path: str              # path inside the docs tree, e.g. "agencies/demo-alpha.md"
     content: str | bytes
     in_nav: bool = False   # section pages are listed in mkdocs.yml's nav; record pages never are
+    # A finished HTML page (record pages in the slim shell, render/shell.py): written straight into the site
+    # by build_tools/write/standalone.py, never handed to mkdocs.
+    standalone: bool = False
 
 
 Renderer = Callable[[Dataset, BuildContext], Iterable[Output]]
