@@ -15,7 +15,7 @@ from build_tools.records.problems import InvalidData  # noqa: E402
 from build_tools.render import shell  # noqa: E402
 from build_tools.render.html import HTML_PAGE  # noqa: E402
 from build_tools.settings import Settings, SettingsError  # noqa: E402
-from build_tools.write.standalone import Writer  # noqa: E402
+from build_tools.write.standalone import Writer, search_entry, segmenter  # noqa: E402
 
 _prepared: pipeline.Prepared | None = None
 _store: pagecache.Store | None = None
@@ -43,10 +43,15 @@ def on_files(files: Files, config) -> Files:
     global _writer
     assert _prepared is not None
     _writer = Writer(Path(config.site_dir))
+    search = next((p.search_index for p in config.plugins.values() if getattr(p, "search_index", None)), None)
+    segment = segmenter(search)
     try:
         for out in pipeline.render_iter(_prepared, _store, shell.from_mkdocs(config)):
             if out.standalone:
                 _writer.write(out)
+                entry = search and search_entry(out, segment)
+                if entry:
+                    search.entries.append(entry)
                 continue
             inclusion = InclusionLevel.INCLUDED if out.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, out.path, content=out.content, inclusion=inclusion))

@@ -12,7 +12,7 @@ from ..context import BuildContext
 from ..records.model import Dataset, Record
 from .output import Output
 from .charts import bar_figure, plotly_context
-from .directory_index import build_index, score_lookup
+from .directory_index import SHARD_DIR, build_index, score_lookup, split
 from ..compute.admission import Admission, from_config
 from ..compute.scoring import dimension_titles
 from .evaluation import score_context
@@ -23,7 +23,8 @@ from .shell import Chrome
 from .links import base_for, page_path
 from .relations import local_files
 
-DIRECTORY_DATA = "assets/data/directory.json"
+DIRECTORY_DATA = "assets/data/directory.json"   # the manifest; rows in shards under SHARD_DIR
+FIRST_PAGE = 50  # rows of the server-rendered first screen (directory.js shows as many per page)
 
 
 def projects_by_agency(dataset: Dataset) -> dict[str, list[Record]]:
@@ -159,17 +160,32 @@ def agency_actions(forge: Forge, agency: Record) -> dict[str, str]:
 def directory(agencies: list[Record], counts: dict[str, int], scores: dict[str, Any], rule: Admission = Admission(),
               registered: int | None = None, zone: str = "区内", cache: PageStore | None = None,
               synonyms: Any = None) -> Iterable[Output]:
-    """The list page (works without JS) and the payload its script searches: the admitted agencies."""
+    """The list page and the payload its script searches, over the admitted agencies.
+
+    The page carries only the first FIRST_PAGE rows (best rated first, as the script sorts by default) and the
+    facet counts over all agencies (in the manifest); the rows of every agency are in shards that the script
+    loads when the visitor searches, filters, sorts or asks for more — the first screen stays small at 100,000."""
     index_path = "agencies/index.md"
-    payload = build_index([a.data for a in agencies], counts, scores.__getitem__, synonyms)
-    yield Output(DIRECTORY_DATA, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+    manifest, shards = split(build_index([a.data for a in agencies], counts, scores.__getitem__, synonyms))
+    yield Output(DIRECTORY_DATA, _json(manifest))
+    for k, rows in enumerate(shards):
+        yield Output(f"{SHARD_DIR}/rows-{k}.json", _json(rows))
+
+    def rank(a: Record) -> tuple:
+        total = getattr(scores[a.id], "total", None)
+        return (-(total if total is not None else -1), a.data["name"], a.id)
+    first = sorted(agencies, key=rank)[:FIRST_PAGE]
     yield Output(index_path, page("机构列表", "agency_index.html", cache=cache, base=base_for(index_path),
                                   data_src=base_for(index_path) + DIRECTORY_DATA,
-                                  agencies=agencies, project_counts=counts, scores=scores,
+                                  agencies=first, total=len(agencies), project_counts=counts, scores=scores,
                                   registered=len(agencies) if registered is None else registered,
                                   rule_text=rule.rule_text(), rule_on=rule.enabled,
                                   zone=zone),
                  in_nav=True)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def overview(ctx: BuildContext) -> Iterable[Output]:

@@ -108,4 +108,8 @@ def record(path: str, chrome: shell.Chrome | None, title: str, template: str, **
     """A record page (agency, policy, course …): with the build's `chrome`, a finished page in the slim shell
     that the hook writes straight into the site (`standalone`); without one (tools, some tests), a Markdown
     page for mkdocs as before. The template and its context are the same either way."""
-    return Output(path, page(title, template, chrome=chrome, path=path, **kw), standalone=chrome is not None)
+    if chrome is None:
+        return Output(path, page(title, template, path=path, **kw))
+    return Output(path, page(title, template, chrome=chrome, path=path, **kw), standalone=True,
+                  title=safe_title(title), summary=safe_title(kw.get("description", ""))[:160] if kw.get("description") else "",
+                  searchable=kw.get("search", True))

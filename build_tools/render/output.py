@@ -20,6 +20,9 @@ class Output:
     # A finished HTML page (record pages in the slim shell, render/shell.py): written straight into the site
     # by build_tools/write/standalone.py, never handed to mkdocs.
     standalone: bool = False
+    title: str = ""        # standalone pages: plain-text title and summary, for a search index
+    summary: str = ""
+    searchable: bool = True
 
 
 Renderer = Callable[[Dataset, BuildContext], Iterable[Output]]

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import html
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape
 
 from ..render.output import Output
@@ -23,6 +25,24 @@ def destination(path: str) -> str:
     if path.startswith("/") or ".." in path.split("/") or "\\" in path:
         raise ValueError(f"unsafe page path: {path!r}")
     return url + "index.html"
+
+
+def search_entry(out: Output, segment: Callable[[str], str] = lambda text: text) -> dict[str, str] | None:
+    """The entry of a written page in mkdocs-material's search index (title and summary, escaped as that
+    index holds text), or None for pages kept out of search. `segment`: the plugin's Chinese word splitter."""
+    if not out.searchable:
+        return None
+    return {"location": url_of(out.path), "title": segment(html.escape(out.title, quote=False)),
+            "text": segment(html.escape(out.summary, quote=False))}
+
+
+def segmenter(search_index: object) -> Callable[[str], str]:
+    """The search plugin's Chinese word splitter, when it uses one (jieba installed), as it treats its pages."""
+    import sys
+    module = sys.modules.get(type(search_index).__module__)
+    if getattr(module, "jieba", None) and hasattr(search_index, "_segment_chinese"):
+        return search_index._segment_chinese
+    return lambda text: text
 
 
 @dataclass
