@@ -20,6 +20,7 @@ from .report import zone_name
 from .forge import Forge, forge_of
 from .html import page, record
 from .shell import Chrome
+from ..records.regions import shown_city
 from .links import base_for, page_path
 from .relations import local_files
 
@@ -118,6 +119,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         official = official_context(ctx, agency.id)
         common = {"agency": agency.data, "updated": updated.get(agency.path.parent.resolve()), "zone": zone}
         yield record(path, ctx.chrome, agency.data["name"], "agency.html", cache=ctx.page_cache, base=base_for(path),
+                     search_text=basic_facts(agency.data),
                      description=agency.data.get("service_scope", ""),
                      projects=[p.data for p in projects[agency.id]],
                      qualifications=qualification_rows(agency, ctx, official["official_checks"]),
@@ -127,6 +129,16 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                      **common, **score_context(ctx, agency.id))
         yield from agency_subpages(agency, projects[agency.id], common, ctx.page_cache, ctx.chrome)
         yield from attached_files(agency, f"agencies/{agency.id}")
+
+
+def basic_facts(agency: dict) -> str:
+    """基本信息 as one line of text, for the site search (the page's tables stay out of it)."""
+    addr = agency["registered_address"]
+    parts = [agency.get("credit_code", ""), agency.get("short_name", ""), agency.get("legal_representative", ""),
+             addr["province"] + shown_city(addr) + addr["district"] + addr.get("town", "") + addr["detail"],
+             "、".join(agency.get("business_types", [])), agency.get("service_scope", ""),
+             "、".join(agency.get("service_regions", []))]
+    return " ".join(p for p in parts if p)
 
 
 def agency_subpages(agency: Record, projects: list[Record], common: dict,

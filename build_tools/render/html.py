@@ -104,12 +104,14 @@ def _body(template: str, title: str, context: dict[str, Any]) -> str:
     return "\n".join(line.strip() for line in body.splitlines() if line.strip())
 
 
-def record(path: str, chrome: shell.Chrome | None, title: str, template: str, **kw: Any) -> Output:
+def record(path: str, chrome: shell.Chrome | None, title: str, template: str, *, search_text: str = "",
+           **kw: Any) -> Output:
     """A record page (agency, policy, course …): with the build's `chrome`, a finished page in the slim shell
     that the hook writes straight into the site (`standalone`); without one (tools, some tests), a Markdown
-    page for mkdocs as before. The template and its context are the same either way."""
+    page for mkdocs as before. The template and its context are the same either way.
+    `search_text`: what the site search indexes besides the title (default: the description)."""
     if chrome is None:
         return Output(path, page(title, template, path=path, **kw))
+    summary = search_text or kw.get("description", "")
     return Output(path, page(title, template, chrome=chrome, path=path, **kw), standalone=True,
-                  title=safe_title(title), summary=safe_title(kw.get("description", ""))[:160] if kw.get("description") else "",
-                  searchable=kw.get("search", True))
+                  title=safe_title(title), summary=" ".join(summary.split()), searchable=kw.get("search", True))
