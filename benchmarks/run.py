@@ -165,6 +165,16 @@ def bench(n: int, seed: int, build_max: int, rows: list[list[str]], notes: list[
     raw, gz = first_screen(site, "agencies/index.html")
     notes.append(f"{label}: directory first screen {raw / 1024:,.0f} KB raw, {gz / 1024:,.0f} KB gzip "
                  "(page, its stylesheets and scripts, data fetched on load)")
+    if full.returncode == 0:
+        from benchmarks.directory_check import check
+        try:
+            for name, ok, detail in check(site):
+                notes.append(f"{label}: directory check {'ok' if ok else 'FAILED'}: {name}: {detail}")
+                if not ok:
+                    rows.append([label, f"directory: {name}", "", "", "", "", detail, "FAILED"])
+        except Exception as exc:  # noqa: BLE001 - a broken check is reported, the bench goes on
+            notes.append(f"{label}: directory check could not run: {exc}")
+            rows.append([label, "directory check", "", "", "", "", str(exc)[:80], "FAILED"])
     touch_one_agency(data)
     row("rebuild 1 agency", run(build, benv))
     touch_one_agency(data)  # restore the generated text so the data set stays reusable
