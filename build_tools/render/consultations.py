@@ -28,8 +28,8 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         d = c.data
         expert = experts.get(d.get("answered_by") or d.get("expert") or "")
         yield record(path, ctx.chrome, d["question"], "consult.html", cache=ctx.page_cache, base=base, description=d.get("detail", ""), c=d,
-                                expert=expert and {"name": expert.data["name"], "url": base + url("expert", expert.id),
-                                                   "title": expert.data["title"],
-                                                   "organisation": expert.data["organisation"]},
-                                faq_url=base + url("faq", d["faq"]) if d.get("faq") else "",
-                                form_url=forge.new_issue("consultation"))
+                    expert=expert and {"name": expert.data["name"], "url": base + url("expert", expert.id),
+                                       "title": expert.data["title"],
+                                       "organisation": expert.data["organisation"]},
+                    faq_url=base + url("faq", d["faq"]) if d.get("faq") else "",
+                    form_url=forge.new_issue("consultation"))

@@ -26,7 +26,7 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         d = c.data
         expert = experts.get(d.get("expert", ""))
         yield record(path, ctx.chrome, d["title"], "course.html", cache=ctx.page_cache, base=base, description=d.get("summary", ""), course=d,
-                                expert={"name": expert.data["name"], "url": base + url("expert", expert.id)} if expert else None,
-                                policies=link_rows(resolve(dataset, "policy", d.get("policies", [])), "policy", base))
+                    expert={"name": expert.data["name"], "url": base + url("expert", expert.id)} if expert else None,
+                    policies=link_rows(resolve(dataset, "policy", d.get("policies", [])), "policy", base))
         local = [f["url"] for f in d.get("courseware", [])] + ([d["video"]["url"]] if "video" in d else [])
         yield from local_files(c, local, f"courses/{c.id}")

@@ -86,13 +86,13 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         base = base_for(path)
         shown = heapq.nsmallest(MATCHES_SHOWN, it["facts"].matches, key=rank.__getitem__)
         yield record(path, ctx.chrome, rec.data["title"], "demand.html", cache=ctx.page_cache, base=base,
-                                description=rec.data.get("description", ""), item=it,
-                                match_total=len(it["facts"].matches),
-                                directory_query=urlencode({"type": rec.data["demand_type"],
-                                                           "prov": rec.data["region"]["province"]}),
-                                matches=[{"name": agencies[a].data["name"], "href": base + url("agency", a),
-                                          "types": agencies[a].data.get("business_types", [])}
-                                         for a in shown])
+                    description=rec.data.get("description", ""), item=it,
+                    match_total=len(it["facts"].matches),
+                    directory_query=urlencode({"type": rec.data["demand_type"],
+                                               "prov": rec.data["region"]["province"]}),
+                    matches=[{"name": agencies[a].data["name"], "href": base + url("agency", a),
+                              "types": agencies[a].data.get("business_types", [])}
+                             for a in shown])
         yield from attached_files(rec, f"{SECTIONS['demand']}/{rec.id}", field="attachments")
     yield Output(FEED, feed(demands, ctx))
 

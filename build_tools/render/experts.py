@@ -30,8 +30,8 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         path = page_path("expert", e.id)
         base = base_for(path)
         yield record(path, ctx.chrome, e.data["name"], "expert.html", cache=ctx.page_cache, base=base, description=e.data.get("bio", ""),
-                                expert=e.data, consult=e.data.get("consult") or DEFAULT_CONSULT,
-                                form_url=forge.new_issue("consultation", expert=e.id),
-                                answers=link_rows(sorted(answers[e.id], key=lambda r: r.id), "faq", base, label="question"),
-                                courses=link_rows(sorted(courses[e.id], key=lambda r: r.data["date"], reverse=True),
-                                                  "course", base))
+                    expert=e.data, consult=e.data.get("consult") or DEFAULT_CONSULT,
+                    form_url=forge.new_issue("consultation", expert=e.id),
+                    answers=link_rows(sorted(answers[e.id], key=lambda r: r.id), "faq", base, label="question"),
+                    courses=link_rows(sorted(courses[e.id], key=lambda r: r.data["date"], reverse=True),
+                                      "course", base))

@@ -60,9 +60,9 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         base = base_for(path)
         d = p.data
         yield record(path, ctx.chrome, d["title"], "policy.html", cache=ctx.page_cache, base=base, description=d.get("summary", ""), policy=d,
-                                interprets=link_rows(resolve(dataset, "policy", [d.get("interprets")]), "policy", base),
-                                interpretations=link_rows(explained_by[p.id], "policy", base),
-                                supersedes=link_rows(resolve(dataset, "policy", d.get("supersedes", [])), "policy", base),
-                                superseded_by=link_rows(resolve(dataset, "policy", [d.get("superseded_by")]), "policy", base),
-                                answers=link_rows(answers[p.id], "faq", base, label="question"),
-                                courses=link_rows(courses[p.id], "course", base))
+                    interprets=link_rows(resolve(dataset, "policy", [d.get("interprets")]), "policy", base),
+                    interpretations=link_rows(explained_by[p.id], "policy", base),
+                    supersedes=link_rows(resolve(dataset, "policy", d.get("supersedes", [])), "policy", base),
+                    superseded_by=link_rows(resolve(dataset, "policy", [d.get("superseded_by")]), "policy", base),
+                    answers=link_rows(answers[p.id], "faq", base, label="question"),
+                    courses=link_rows(courses[p.id], "course", base))

@@ -84,4 +84,4 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     for f in faqs:
         path = page_path("faq", f.id)
         yield record(path, ctx.chrome, f.data["question"], "faq.html", cache=ctx.page_cache, base=base_for(path), faq=f.data,
-                                card=shown(f, dataset, base_for(path)))
+                    card=shown(f, dataset, base_for(path)))

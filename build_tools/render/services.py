@@ -49,8 +49,8 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         path = page_path("procedure", r.id)
         base = base_for(path)
         yield record(path, ctx.chrome, r.data["title"], "procedure.html", cache=ctx.page_cache, base=base, description=r.data["summary"][:150],
-                                p=r.data, regions=[region_label(x) for x in r.data.get("regions", [])],
-                                policies=link_rows(resolve(dataset, "policy", r.data.get("policies", [])), "policy", base))
+                    p=r.data, regions=[region_label(x) for x in r.data.get("regions", [])],
+                    policies=link_rows(resolve(dataset, "policy", r.data.get("policies", [])), "policy", base))
     events = sorted(dataset.of("event"), key=lambda r: (r.data["date"], r.id))
     today = ctx.today.isoformat()
     upcoming = [e for e in events if (e.data.get("end_date") or e.data["date"]) >= today]
@@ -61,5 +61,5 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     for r in events:
         path = page_path("event", r.id)
         yield record(path, ctx.chrome, r.data["title"], "event.html", cache=ctx.page_cache, base=base_for(path), description=r.data["description"][:150],
-                                e=r.data, when=when(r.data), finished=(r.data.get("end_date") or r.data["date"]) < today,
-                                region=region_label(r.data["region"]) if r.data.get("region") else "")
+                    e=r.data, when=when(r.data), finished=(r.data.get("end_date") or r.data["date"]) < today,
+                    region=region_label(r.data["region"]) if r.data.get("region") else "")
