@@ -122,6 +122,7 @@ def peer_row(label: str, name: str, r: Run, site: Path, ours_ms: float | None, p
                   f"{total / n / 1024:.1f}" if n else "", f"{(total - inner) / n / 1024:.1f}" if n else "",
                   f"{du(site) / 2**20:,.0f}" if site.exists() else "", f"{n:,}",
                   "ok" if r.returncode == 0 else f"FAILED ({r.returncode})"])
+    print("peer:", " | ".join(peers[-1]), flush=True)
     return ms
 
 
@@ -141,6 +142,7 @@ def bench(n: int, seed: int, build_max: int, rows: list[list[str]], notes: list[
         ok = "ok" if r.returncode == 0 else f"FAILED ({r.returncode})"
         rate = f"{records / r.wall:,.0f}" if step.startswith("validate") else ""
         rows.append([label, step, f"{r.wall:.1f}", f"{r.cpu:.1f}", rate, f"{r.peak_mb:,.0f}", extra, ok])
+        print("step:", " | ".join(rows[-1]), flush=True)  # as it happens: a long run can be read while it goes
         if r.returncode:
             notes.append(f"{label} {step} failed:\n" + r.output[-2000:])
 
@@ -175,6 +177,7 @@ def bench(n: int, seed: int, build_max: int, rows: list[list[str]], notes: list[
         try:
             for name, ok, detail in check(site):
                 notes.append(f"{label}: directory check {'ok' if ok else 'FAILED'}: {name}: {detail}")
+                print("note:", notes[-1], flush=True)
                 if not ok:
                     rows.append([label, f"directory: {name}", "", "", "", "", detail, "FAILED"])
         except Exception as exc:  # noqa: BLE001 - a broken check is reported, the bench goes on
