@@ -38,8 +38,6 @@ class Chrome:
     js: tuple[str, ...] = ()      # root-relative script paths (the project's extra_javascript)
     palette: tuple[tuple[str, str], ...] = (("scheme", "default"), ("primary", "indigo"), ("accent", "indigo"))
     favicon: str = "assets/images/favicon.png"
-    repo_url: str = ""
-    repo_name: str = ""
 
     def active_tab(self, path: str) -> str:
         """Title of the tab a page belongs to, by its first folder (agencies/x.md -> 惠企服务)."""
@@ -118,8 +116,6 @@ def from_mkdocs(config: Any) -> Chrome:
         palette=(("scheme", palette.get("scheme", "default")), ("primary", palette.get("primary", "indigo")),
                  ("accent", palette.get("accent", "indigo"))),
         favicon=theme.get("favicon") or "assets/images/favicon.png",
-        repo_url=config.repo_url or "",
-        repo_name=config.repo_name or "",
     )
 
 
