@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test test-fast test-js lint lock divisions validate chromium nginx node release deploy clean bench
+.PHONY: site serve test test-fast test-js lint lock divisions validate chromium nginx node hugo release deploy clean bench
 
 # requirements.txt (build, tests) and requirements-dev.txt (lint, type check) name the pins; requirements.lock
 # adds every transitive dependency with its hashes, and is what gets installed (`make lock` regenerates it).
@@ -82,8 +82,12 @@ deploy: release
 	@[ -n "$(TO)" ] || { echo "usage: make deploy TO=DIR|user@host:DIR"; exit 2; }
 	$(PY) -m build_tools deploy --site site --to "$(TO)"
 
+# The benchmark compares our build with Hugo on the same pages (benchmarks/peers.py).
+hugo:
+	@command -v hugo >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq hugo; }
+
 # Benchmark on generated data: `make bench SIZES=1000,10000` (default 1000,10000,100000; builds up to BUILD_MAX agencies).
-bench: $(STAMP)
+bench: $(STAMP) hugo
 	$(PY) -m benchmarks.run $(if $(SIZES),--sizes $(SIZES)) $(if $(BUILD_MAX),--build-max $(BUILD_MAX))
 
 clean:

@@ -90,11 +90,14 @@ def stand_in_scores(ids, seed):
 
 def payload_and_page(records, counts, scores, out: Path) -> tuple[bytes, str]:
     outputs = {o.path: o.content for o in agencies_render.directory(records, counts, scores)}
-    data = outputs[agencies_render.DIRECTORY_DATA].encode("utf-8")
     page = outputs["agencies/index.md"]
     body = page.split("---\n", 2)[2]  # drop the front matter: mkdocs would pass the HTML block through
-    (out / "assets/data").mkdir(parents=True, exist_ok=True)
-    (out / agencies_render.DIRECTORY_DATA).write_bytes(data)
+    # the manifest and every row shard: what a search downloads in all
+    data = b"".join(v.encode("utf-8") for k, v in outputs.items() if k.startswith("assets/data/"))
+    for path, content in outputs.items():
+        if path.startswith("assets/data/"):
+            (out / path).parent.mkdir(parents=True, exist_ok=True)
+            (out / path).write_text(content, encoding="utf-8")
     for asset in ("javascripts/directory.js", "javascripts/shared.js", "stylesheets/directory.css"):
         (out / "assets" / asset).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "content/assets" / asset, out / "assets" / asset)
@@ -133,10 +136,15 @@ def browser_timings(site: Path, verbose: bool) -> None:
             page.wait_for_selector(".tp-directory[data-ready]", timeout=120_000)
             ready = (time.perf_counter() - t0) * 1000
             init = page.evaluate("window.tpDirectoryInit")
-            print(f"page load to search-ready: {ready:,.0f} ms (HTML table of all rows parsed and laid out, "
-                  f"then JSON fetched at {init['fetched']:,.0f} ms; decode {init['decode']:,.0f} ms, "
-                  f"first draw {init['firstDraw']:,.0f} ms)")
+            print(f"page load to first screen ready: {ready:,.0f} ms (first page of rows, manifest fetched at "
+                  f"{init['fetched']:,.0f} ms; first draw {init['firstDraw']:,.0f} ms)")
             box = page.locator(".tp-dir-q")
+            t0 = time.perf_counter()
+            box.press_sequentially("a")  # the first search loads the rows of all agencies
+            page.wait_for_selector(".tp-directory[data-ready]:not([data-loading])", timeout=120_000)
+            print(f"first search until all rows loaded and searched: {(time.perf_counter() - t0) * 1000:,.0f} ms")
+            box.fill("")
+            page.evaluate("window.tpDirectoryTimings.length = 0")
             for query in QUERIES:
                 box.press_sequentially(query, delay=30)
                 page.wait_for_timeout(150)

@@ -11,6 +11,14 @@ wall time, CPU time (user+sys, all worker processes included) and peak RSS of th
   validate CI     warm cache without the stat index: every file is read and hashed (fresh checkout in CI)
   build full      `mkdocs build` of the real site (mkdocs.yml) from the data, empty caches
   rebuild 1 agency  one agency.yaml edited, `mkdocs build` again with the caches of the full build
+  mkdocs-material the same pages (content of every page of our site, as Markdown) built by plain
+                  mkdocs-material, no hooks (benchmarks/peers.py)
+  hugo            the same pages built by Hugo with a minimal layout, when `hugo` is installed
+
+A second table compares the builds per page (ms/page and the ratio ours / peer), bytes per page and how many
+of them are theme chrome (everything outside the page's content), site size, the directory's first screen
+(its HTML and the stylesheets and scripts it loads, gzip-compressed as served) and a linear extrapolation of
+our build to 100,000 agencies.
 
 Builds above --build-max agencies are skipped (and the reason printed): mkdocs renders every page
 in one process, so time grows linearly and can be estimated from the largest size built.
@@ -19,8 +27,10 @@ The machine may be shared: the load average is printed with the table.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,12 +51,17 @@ class Run:
     output: str
 
 
-def run(cmd: list[str], env: dict[str, str]) -> Run:
+def set_out(folder: Path) -> None:
+    global OUT
+    OUT = folder
+
+
+def run(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> Run:
     """Run one step and measure it alone: wait4 gives this child's rusage (its workers included)."""
     log = OUT / "last-step.log"
     start = time.perf_counter()
     with open(log, "w+") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=fh, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         fh.seek(0)
@@ -82,7 +97,37 @@ def touch_one_agency(data: Path) -> Path:
     return target
 
 
-def bench(n: int, seed: int, build_max: int, rows: list[list[str]], notes: list[str]) -> None:
+def first_screen(site: Path, page: str) -> tuple[int, int]:
+    """(raw, gzip) bytes of a page and of the local stylesheets and scripts it loads, plus the data its
+    script fetches at once (`data-src`): what a first visit transfers before the page is usable."""
+    html_file = site / page
+    if not html_file.exists():
+        return 0, 0
+    text = html_file.read_text(encoding="utf-8")
+    files = [html_file]
+    for ref in re.findall(r'(?:href|src|data-src)="([^"#?]+)"', text):
+        target = (html_file.parent / ref).resolve()
+        if target.is_file() and target.suffix in (".css", ".js", ".json") and target not in files:
+            files.append(target)
+    raw = sum(f.stat().st_size for f in files)
+    return raw, sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+
+
+def peer_row(label: str, name: str, r: Run, site: Path, ours_ms: float | None, peers: list[list[str]]) -> float:
+    from benchmarks.peers import content_bytes
+    n, total, inner = content_bytes(site) if site.exists() else (0, 0, 0)
+    ms = r.cpu * 1000 / n if n else float("nan")  # CPU time: the machine may be shared (wall time is noisier)
+    ratio = f"{ours_ms / ms:.2f}" if ours_ms and n else ""
+    peers.append([label, name, f"{r.wall:.1f}", f"{ms:.2f}", ratio, f"{r.peak_mb:,.0f}",
+                  f"{total / n / 1024:.1f}" if n else "", f"{(total - inner) / n / 1024:.1f}" if n else "",
+                  f"{du(site) / 2**20:,.0f}" if site.exists() else "", f"{n:,}",
+                  "ok" if r.returncode == 0 else f"FAILED ({r.returncode})"])
+    print("peer:", " | ".join(peers[-1]), flush=True)
+    return ms
+
+
+def bench(n: int, seed: int, build_max: int, rows: list[list[str]], notes: list[str],
+          peers: list[list[str]] | None = None) -> None:
     data, counts, gen_s = dataset(n, seed)
     records = sum(counts.values())
     label = f"{n:,} ag / {counts['project']:,} proj"
@@ -97,6 +142,7 @@ def bench(n: int, seed: int, build_max: int, rows: list[list[str]], notes: list[
         ok = "ok" if r.returncode == 0 else f"FAILED ({r.returncode})"
         rate = f"{records / r.wall:,.0f}" if step.startswith("validate") else ""
         rows.append([label, step, f"{r.wall:.1f}", f"{r.cpu:.1f}", rate, f"{r.peak_mb:,.0f}", extra, ok])
+        print("step:", " | ".join(rows[-1]), flush=True)  # as it happens: a long run can be read while it goes
         if r.returncode:
             notes.append(f"{label} {step} failed:\n" + r.output[-2000:])
 
@@ -123,9 +169,46 @@ def bench(n: int, seed: int, build_max: int, rows: list[list[str]], notes: list[
     size = f"site {du(site) / 2**20:,.0f} MB, {pages:,} pages" if site.exists() else ""
     size += f"; directory.json {directory.stat().st_size / 2**20:,.1f} MB" if directory.exists() else "; directory.json n/a"
     row("build full", full, size)
+    raw, gz = first_screen(site, "agencies/index.html")
+    notes.append(f"{label}: directory first screen {raw / 1024:,.0f} KB raw, {gz / 1024:,.0f} KB gzip "
+                 "(page, its stylesheets and scripts, data fetched on load)")
+    if full.returncode == 0:
+        from benchmarks.directory_check import check
+        try:
+            for name, ok, detail in check(site):
+                notes.append(f"{label}: directory check {'ok' if ok else 'FAILED'}: {name}: {detail}")
+                print("note:", notes[-1], flush=True)
+                if not ok:
+                    rows.append([label, f"directory: {name}", "", "", "", "", detail, "FAILED"])
+        except Exception as exc:  # noqa: BLE001 - a broken check is reported, the bench goes on
+            notes.append(f"{label}: directory check could not run: {exc}")
+            rows.append([label, "directory check", "", "", "", "", str(exc)[:80], "FAILED"])
     touch_one_agency(data)
     row("rebuild 1 agency", run(build, benv))
     touch_one_agency(data)  # restore the generated text so the data set stays reusable
+    if peers is None or full.returncode:
+        return
+    ours = peer_row(label, "ours", full, site, None, peers)
+    extra = 100_000 / n
+    notes.append(f"{label}: linear extrapolation of our full build to 100,000 agencies: "
+                 f"~{full.wall * extra / 60:,.0f} min wall, ~{full.peak_mb * extra / 1024:,.1f} GB peak (upper bound: "
+                 f"peak memory grows less than linearly), site ~{du(site) * extra / 2**30:,.1f} GB")
+    from mkdocs.config import load_config
+
+    from benchmarks.peers import write_projects
+    from build_tools.render.shell import tabs_of
+    work = OUT / f"peers-{n}"
+    tabs = [{"title": t.title, "url": t.url} for t in tabs_of(load_config(str(ROOT / "mkdocs.yml")).nav)]
+    count = write_projects(site, work, tabs)
+    notes.append(f"{label}: peers build the same {count:,} pages (benchmarks/peers.py)")
+    mk = run([py, "-m", "mkdocs", "build", "--quiet"], {"NO_MKDOCS_2_WARNING": "1"}, cwd=work / "mkdocs")
+    peer_row(label, "mkdocs-material", mk, work / "mkdocs" / "site", ours, peers)
+    if shutil.which("hugo"):
+        hg = run(["hugo", "--quiet"], {}, cwd=work / "hugo")
+        peer_row(label, "hugo", hg, work / "hugo" / "public", ours, peers)
+    else:
+        notes.append("hugo not installed (Debian package `hugo`): no Hugo comparison")
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,20 +216,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=os.environ.get("SIZES", "1000,10000,100000"))
     parser.add_argument("--build-max", type=int, default=int(os.environ.get("BUILD_MAX", "10000")))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=OUT, help="work folder (generated data is reused there)")
     args = parser.parse_args(argv)
+    set_out(args.out.resolve())
     OUT.mkdir(parents=True, exist_ok=True)
     rows: list[list[str]] = []
     notes: list[str] = []
+    peers: list[list[str]] = []
     for n in [int(s) for s in args.sizes.split(",") if s]:
-        bench(n, args.seed, args.build_max, rows, notes)
+        bench(n, args.seed, args.build_max, rows, notes, peers)
     head = ["data set", "step", "wall s", "cpu s", "records/s", "peak MB", "output", "result"]
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     print(f"\nmachine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for r in [head, ["-" * w for w in widths]] + rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    if peers:
+        head = ["data set", "builder", "wall s", "cpu ms/page", "ours/peer", "peak MB", "KB/page", "chrome KB/page",
+                "site MB", "pages", "result"]
+        widths = [max(len(r[i]) for r in peers + [head]) for i in range(len(head))]
+        print()
+        for r in [head, ["-" * w for w in widths]] + peers:
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
     for note in notes:
         print("note:", note)
-    return 0 if all(r[-1] == "ok" for r in rows) else 1
+    return 0 if all(r[-1] == "ok" for r in rows + peers) else 1
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # inputs/ imports compute, which imports this module
     from .cache.pages import Store as PageStore
     from .inputs import Inputs
+    from .render.shell import Chrome
     from .settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,7 @@ class BuildContext:
     inputs: Inputs | None = None
 
     page_cache: PageStore | None = None  # render only: pages whose inputs did not change come from it
+    chrome: Chrome | None = None  # render only: the record-page shell (from mkdocs.yml); None = pages via mkdocs
 
     def need_inputs(self) -> Inputs:
         if self.inputs is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import inputs
 from .cache import pages as pagecache
@@ -18,7 +18,8 @@ from .records import privacy
 from .records.model import Dataset
 from .records.problems import InvalidData
 from .records.validate import validate_tree
-from .render import Output, render_all
+from .render import Output, iter_render, render_all
+from .render.shell import Chrome
 from .settings import Settings
 
 
@@ -59,6 +60,13 @@ def mask_dataset(dataset: Dataset) -> Dataset:
     return Dataset(dataset.root, masked)
 
 
-def render(prepared: Prepared, cache: pagecache.Store | None = None) -> list[Output]:
-    """Render every output; with a page cache, pages whose inputs did not change come from it."""
-    return render_all(prepared.public, dataclasses.replace(prepared.ctx, page_cache=cache))
+def render(prepared: Prepared, cache: pagecache.Store | None = None, chrome: Chrome | None = None) -> list[Output]:
+    """Render every output; with a page cache, pages whose inputs did not change come from it.
+    With a `chrome` (render/shell.py), record pages come finished, as `standalone` outputs."""
+    return render_all(prepared.public, dataclasses.replace(prepared.ctx, page_cache=cache, chrome=chrome))
+
+
+def render_iter(prepared: Prepared, cache: pagecache.Store | None = None,
+                chrome: Chrome | None = None) -> Iterator[Output]:
+    """`render`, one output at a time (the mkdocs hook writes record pages as they come)."""
+    return iter_render(prepared.public, dataclasses.replace(prepared.ctx, page_cache=cache, chrome=chrome))

@@ -13,14 +13,17 @@ from build_tools import pipeline
 from build_tools import search as site_search
 from build_tools.cache import pages as pagecache
 from build_tools.records.problems import InvalidData
+from build_tools.render import shell
 from build_tools.render.html import HTML_PAGE
 from build_tools.settings import Settings, SettingsError
+from build_tools.write.standalone import Writer
 
 _prepared: pipeline.Prepared | None = None
 _store: pagecache.Store | None = None
 _finished: pagecache.FinishedPages | None = None
 _indexer: site_search.Indexer | None = None
 _sections: site_search.Sections | None = None
+_writer: Writer | None = None
 
 
 def on_config(config):
@@ -39,18 +42,22 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
-    global _indexer, _sections
+    """Record pages come finished (slim shell) and are written into the site at once; the rest go to mkdocs."""
+    global _indexer, _sections, _writer
     assert _prepared is not None
-    try:
-        outputs = pipeline.render(_prepared, _store)
-    except InvalidData as exc:  # an attachment refused at copy time: fail closed, as for invalid data
-        raise PluginError(f"数据校验未通过，站点未生成（data invalid, build aborted）：\n{exc}") from None
+    _writer = Writer(Path(config.site_dir))
     _close_indexer()
     _sections = site_search.Sections()
-    _indexer = site_search.start(_prepared.public)  # indexes the records while mkdocs renders the pages
-    for out in outputs:
-        inclusion = InclusionLevel.INCLUDED if out.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, out.path, content=out.content, inclusion=inclusion))
+    _indexer = site_search.start(_prepared.public)  # indexes the records while the pages are rendered
+    try:
+        for out in pipeline.render_iter(_prepared, _store, shell.from_mkdocs(config)):
+            if out.standalone:
+                _writer.write(out)
+                continue
+            inclusion = InclusionLevel.INCLUDED if out.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, out.path, content=out.content, inclusion=inclusion))
+    except InvalidData as exc:  # an attachment refused at copy time: fail closed, as for invalid data
+        raise PluginError(f"数据校验未通过，站点未生成（data invalid, build aborted）：\n{exc}") from None
     return files
 
 
@@ -91,6 +98,8 @@ def on_post_page(output: str, page, config) -> str:
 
 def on_post_build(config):
     global _indexer
+    if _writer is not None:
+        _writer.add_to_sitemap(config.site_url)
     if _store is not None:
         _store.save()
     indexer, _indexer = _indexer, None

@@ -127,11 +127,18 @@ def open_directory(page, url):
     page.wait_for_selector(".tp-directory[data-ready]")
 
 
+def settled(page):
+    """The rows of all agencies load on the first search/filter/sort (data-loading meanwhile): wait for them."""
+    page.wait_for_selector(".tp-directory[data-ready]:not([data-loading])")
+
+
 def shown_ids(page):
+    settled(page)
     return page.locator(".tp-agency-list tbody tr[data-id]").evaluate_all("rs => rs.map(r => r.dataset.id)")
 
 
 def result_count(page):
+    settled(page)
     return int(page.locator(".tp-dir-count").get_attribute("data-n"))
 
 
@@ -140,6 +147,7 @@ def facet(page, name, label):
 
 
 def facet_count(page, name, label):
+    settled(page)
     text = page.locator(f".tp-facet-{name} label", has_text=label).locator(".tp-facet-count").inner_text()
     return int(re.sub(r"\D", "", text))
 
@@ -254,14 +262,35 @@ def test_without_javascript_the_full_table_shows(browser, base):
     context.close()
 
 
-def test_payload_is_a_separate_lazy_file(site):
+def test_payload_is_a_manifest_and_lazy_shards(site):
     html = (site / "agencies/index.html").read_text(encoding="utf-8")
     assert 'data-src="../assets/data/directory.json"' in html
     assert "槐安东路" not in html  # search text lives only in the JSON
-    payload = json.loads((site / "assets/data/directory.json").read_text(encoding="utf-8"))
-    assert len(payload["rows"]) == 8
+    manifest = json.loads((site / "assets/data/directory.json").read_text(encoding="utf-8"))
+    assert "rows" not in manifest and manifest["total"] == 8
+    rows = [r for name in manifest["shards"]
+            for r in json.loads((site / "assets/data" / name).read_text(encoding="utf-8"))]
+    assert sorted(r[0] for r in rows) == sorted(re.findall(r'<tr data-id="([^"]+)"', html))
+    # facet counts over all agencies, as the script counts with no condition set (河北省: 3 agencies)
+    regions = [r[0] for r in manifest["regions"]]
+    assert manifest["counts"]["region"][regions.index("河北省")] == 3
+    assert manifest["counts"]["zone"] == [4, 4]
     raw = (site / "assets/data/directory.json").read_bytes()
     assert len(gzip.compress(raw)) < len(raw)
+
+
+def test_first_screen_loads_no_rows_until_asked(base, page):
+    """The first screen is the server's first page and the manifest; the shards come with the first search."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    open_directory(page, base + "agencies/")
+    assert not [u for u in fetched if "/directory/rows-" in u]
+    assert page.locator(".tp-dir-count").get_attribute("data-n") == "8"
+    assert facet_count(page, "type", "废水治理") == 2  # counts over all agencies before any row is loaded
+    page.locator(".tp-dir-q").fill("监测")
+    assert sorted(shown_ids(page)) == ["hb-jice-lab", "tj-jinhai-monitor"]
+    assert [u for u in fetched if "/directory/rows-" in u]
+    assert page.js_errors == []
 
 
 def _git_date(path: Path) -> str | None:

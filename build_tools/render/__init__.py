@@ -6,6 +6,8 @@ is never interpreted as Markdown or HTML, so it cannot inject markup.
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 from ..context import BuildContext
 from ..records.model import Dataset
 from . import (
@@ -29,7 +31,7 @@ from . import (
 )
 from .output import Output, Renderer
 
-__all__ = ["Output", "Renderer", "render_all"]
+__all__ = ["Output", "Renderer", "iter_render", "render_all"]
 
 
 def _renderers() -> list[Renderer]:
@@ -38,13 +40,16 @@ def _renderers() -> list[Renderer]:
             report.render, opendata.render, sealing.render, search_page.render]
 
 
-def render_all(dataset: Dataset, ctx: BuildContext) -> list[Output]:
-    outputs: list[Output] = []
-    for renderer in _renderers():
-        outputs += list(renderer(dataset, ctx))
+def iter_render(dataset: Dataset, ctx: BuildContext) -> Iterator[Output]:
+    """Every output, as the renderers make them (a caller that writes them at once holds none for long)."""
     seen: set[str] = set()
-    for out in outputs:
-        if out.path in seen:
-            raise ValueError(f"two renderers wrote {out.path}")
-        seen.add(out.path)
-    return outputs
+    for renderer in _renderers():
+        for out in renderer(dataset, ctx):
+            if out.path in seen:
+                raise ValueError(f"two renderers wrote {out.path}")
+            seen.add(out.path)
+            yield out
+
+
+def render_all(dataset: Dataset, ctx: BuildContext) -> list[Output]:
+    return list(iter_render(dataset, ctx))

@@ -12,17 +12,20 @@ from ..compute.official import Check, CreditRecord, Official
 from ..compute.scoring import dimension_titles
 from ..context import BuildContext
 from ..records.model import Dataset, Record
+from ..records.regions import shown_city
 from .charts import bar_figure, plotly_context
-from .directory_index import build_index, score_lookup
+from .directory_index import SHARD_DIR, build_index, score_lookup, split
 from .evaluation import score_context
 from .forge import Forge, forge_of
-from .html import page
+from .html import page, record
 from .links import base_for, page_path
 from .output import Output
 from .relations import local_files
 from .report import zone_name
+from .shell import Chrome
 
-DIRECTORY_DATA = "assets/data/directory.json"
+DIRECTORY_DATA = "assets/data/directory.json"   # the manifest; rows in shards under SHARD_DIR
+FIRST_PAGE = 50  # rows of the server-rendered first screen (directory.js shows as many per page)
 
 
 def projects_by_agency(dataset: Dataset) -> dict[str, list[Record]]:
@@ -114,20 +117,31 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         path = page_path("agency", agency.id)
         official = official_context(ctx, agency.id)
         common: dict[str, Any] = {"agency": agency.data, "updated": updated.get(agency.path.parent.resolve()), "zone": zone}
-        yield Output(path, page(agency.data["name"], "agency.html", cache=ctx.page_cache, base=base_for(path),
-                                description=agency.data.get("service_scope", ""),
-                                projects=[p.data for p in projects[agency.id]],
-                                qualifications=qualification_rows(agency, ctx, official["official_checks"]),
-                                today=ctx.today, **official,
-                                actions=agency_actions(forge, agency), admitted=decisions[agency.id],
-                                reviews=reviews.get(agency.id, []), dimensions=dims,
-                                **common, **score_context(ctx, agency.id)))
-        yield from agency_subpages(agency, projects[agency.id], common, ctx.page_cache)
+        yield record(path, ctx.chrome, agency.data["name"], "agency.html", cache=ctx.page_cache, base=base_for(path),
+                     search_text=basic_facts(agency.data),
+                     description=agency.data.get("service_scope", ""),
+                     projects=[p.data for p in projects[agency.id]],
+                     qualifications=qualification_rows(agency, ctx, official["official_checks"]),
+                     today=ctx.today, **official,
+                     actions=agency_actions(forge, agency), admitted=decisions[agency.id],
+                     reviews=reviews.get(agency.id, []), dimensions=dims,
+                     **common, **score_context(ctx, agency.id))
+        yield from agency_subpages(agency, projects[agency.id], common, ctx.page_cache, ctx.chrome)
         yield from attached_files(agency, f"agencies/{agency.id}")
 
 
+def basic_facts(agency: dict) -> str:
+    """基本信息 as one line of text, for the site search (the page's tables stay out of it)."""
+    addr = agency["registered_address"]
+    parts = [agency.get("credit_code", ""), agency.get("short_name", ""), agency.get("legal_representative", ""),
+             addr["province"] + shown_city(addr) + addr["district"] + addr.get("town", "") + addr["detail"],
+             "、".join(agency.get("business_types", [])), agency.get("service_scope", ""),
+             "、".join(agency.get("service_regions", []))]
+    return " ".join(p for p in parts if p)
+
+
 def agency_subpages(agency: Record, projects: list[Record], common: dict,
-                    cache: PageStore | None = None) -> Iterable[Output]:
+                    cache: PageStore | None = None, chrome: Chrome | None = None) -> Iterable[Output]:
     """经营类型 and 信息公开 as pages of their own (agencies/<id>/types/, …/disclosure/), so that the
     usage statistics can count them as the modules they are. Kept out of the global search index, as the
     detail sections of the agency page are (the index stays lean at 100k agencies)."""
@@ -137,12 +151,13 @@ def agency_subpages(agency: Record, projects: list[Record], common: dict,
     types = [{"type": t, "projects": by_type.get(t, [])} for t in agency.data.get("business_types", [])]
     other = sorted(set(by_type) - set(agency.data.get("business_types", [])))
     path = f"agencies/{agency.id}/types.md"
-    yield Output(path, page(f"{agency.data['name']} · 经营类型", "agency_types.html", cache=cache, base=base_for(path), search=False,
-                            types=types, other=[{"type": t, "projects": by_type[t]} for t in other], **common))
+    yield record(path, chrome, f"{agency.data['name']} · 经营类型", "agency_types.html", cache=cache,
+                 base=base_for(path), search=False,
+                 types=types, other=[{"type": t, "projects": by_type[t]} for t in other], **common)
     path = f"agencies/{agency.id}/disclosure.md"
     items = sorted(agency.data.get("disclosure", []), key=lambda d: d["date"], reverse=True)
-    yield Output(path, page(f"{agency.data['name']} · 信息公开", "agency_disclosure.html", cache=cache, base=base_for(path), search=False,
-                            items=items, **common))
+    yield record(path, chrome, f"{agency.data['name']} · 信息公开", "agency_disclosure.html", cache=cache,
+                 base=base_for(path), search=False, items=items, **common)
 
 
 def agency_actions(forge: Forge, agency: Record) -> dict[str, str]:
@@ -156,17 +171,32 @@ def agency_actions(forge: Forge, agency: Record) -> dict[str, str]:
 def directory(agencies: list[Record], counts: dict[str, int], scores: dict[str, Any], rule: Admission = Admission(),
               registered: int | None = None, zone: str = "区内", cache: PageStore | None = None,
               synonyms: Any = None) -> Iterable[Output]:
-    """The list page (works without JS) and the payload its script searches: the admitted agencies."""
+    """The list page and the payload its script searches, over the admitted agencies.
+
+    The page carries only the first FIRST_PAGE rows (best rated first, as the script sorts by default) and the
+    facet counts over all agencies (in the manifest); the rows of every agency are in shards that the script
+    loads when the visitor searches, filters, sorts or asks for more — the first screen stays small at 100,000."""
     index_path = "agencies/index.md"
-    payload = build_index([a.data for a in agencies], counts, scores.__getitem__, synonyms)
-    yield Output(DIRECTORY_DATA, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+    manifest, shards = split(build_index([a.data for a in agencies], counts, scores.__getitem__, synonyms))
+    yield Output(DIRECTORY_DATA, _json(manifest))
+    for k, rows in enumerate(shards):
+        yield Output(f"{SHARD_DIR}/rows-{k}.json", _json(rows))
+
+    def rank(a: Record) -> tuple:
+        total = getattr(scores[a.id], "total", None)
+        return (-(total if total is not None else -1), a.data["name"], a.id)
+    first = sorted(agencies, key=rank)[:FIRST_PAGE]
     yield Output(index_path, page("机构列表", "agency_index.html", cache=cache, base=base_for(index_path),
                                   data_src=base_for(index_path) + DIRECTORY_DATA,
-                                  agencies=agencies, project_counts=counts, scores=scores,
+                                  agencies=first, total=len(agencies), project_counts=counts, scores=scores,
                                   registered=len(agencies) if registered is None else registered,
                                   rule_text=rule.rule_text(), rule_on=rule.enabled,
                                   zone=zone),
                  in_nav=True)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def overview(ctx: BuildContext) -> Iterable[Output]:

@@ -6,7 +6,7 @@ from typing import Iterable
 from ..context import BuildContext
 from ..records.model import Dataset
 from .forge import forge_of
-from .html import page
+from .html import page, record
 from .links import base_for, page_path, url
 from .output import Output
 
@@ -27,9 +27,9 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         base = base_for(path)
         d = c.data
         expert = experts.get(d.get("answered_by") or d.get("expert") or "")
-        yield Output(path, page(d["question"], "consult.html", cache=ctx.page_cache, base=base, description=d.get("detail", ""), c=d,
-                                expert=expert and {"name": expert.data["name"], "url": base + url("expert", expert.id),
-                                                   "title": expert.data["title"],
-                                                   "organisation": expert.data["organisation"]},
-                                faq_url=base + url("faq", d["faq"]) if d.get("faq") else "",
-                                form_url=forge.new_issue("consultation")))
+        yield record(path, ctx.chrome, d["question"], "consult.html", cache=ctx.page_cache, base=base, description=d.get("detail", ""), c=d,
+                    expert=expert and {"name": expert.data["name"], "url": base + url("expert", expert.id),
+                                       "title": expert.data["title"],
+                                       "organisation": expert.data["organisation"]},
+                    faq_url=base + url("faq", d["faq"]) if d.get("faq") else "",
+                    form_url=forge.new_issue("consultation"))

@@ -5,7 +5,7 @@ from typing import Iterable
 
 from ..context import BuildContext
 from ..records.model import Dataset
-from .html import page
+from .html import page, record
 from .links import base_for, page_path, url
 from .output import Output
 from .policies import choices
@@ -25,8 +25,8 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         base = base_for(path)
         d = c.data
         expert = experts.get(d.get("expert", ""))
-        yield Output(path, page(d["title"], "course.html", cache=ctx.page_cache, base=base, description=d.get("summary", ""), course=d,
-                                expert={"name": expert.data["name"], "url": base + url("expert", expert.id)} if expert else None,
-                                policies=link_rows(resolve(dataset, "policy", d.get("policies", [])), "policy", base)))
+        yield record(path, ctx.chrome, d["title"], "course.html", cache=ctx.page_cache, base=base, description=d.get("summary", ""), course=d,
+                    expert={"name": expert.data["name"], "url": base + url("expert", expert.id)} if expert else None,
+                    policies=link_rows(resolve(dataset, "policy", d.get("policies", [])), "policy", base))
         local = [f["url"] for f in d.get("courseware", [])] + ([d["video"]["url"]] if "video" in d else [])
         yield from local_files(c, local, f"courses/{c.id}")

@@ -12,7 +12,7 @@ from ..records.model import Dataset, Record
 from ..records.regions import shown_city
 from .agencies import attached_files
 from .atom import Entry, feed_xml
-from .html import _money, page
+from .html import _money, page, record
 from .links import SECTIONS, base_for, page_path, url
 from .output import Output
 
@@ -85,14 +85,14 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         path = page_path("demand", rec.id)
         base = base_for(path)
         shown = heapq.nsmallest(MATCHES_SHOWN, it["facts"].matches, key=rank.__getitem__)
-        yield Output(path, page(rec.data["title"], "demand.html", cache=ctx.page_cache, base=base,
-                                description=rec.data.get("description", ""), item=it,
-                                match_total=len(it["facts"].matches),
-                                directory_query=urlencode({"type": rec.data["demand_type"],
-                                                           "prov": rec.data["region"]["province"]}),
-                                matches=[{"name": agencies[a].data["name"], "href": base + url("agency", a),
-                                          "types": agencies[a].data.get("business_types", [])}
-                                         for a in shown]))
+        yield record(path, ctx.chrome, rec.data["title"], "demand.html", cache=ctx.page_cache, base=base,
+                    description=rec.data.get("description", ""), item=it,
+                    match_total=len(it["facts"].matches),
+                    directory_query=urlencode({"type": rec.data["demand_type"],
+                                               "prov": rec.data["region"]["province"]}),
+                    matches=[{"name": agencies[a].data["name"], "href": base + url("agency", a),
+                              "types": agencies[a].data.get("business_types", [])}
+                             for a in shown])
         yield from attached_files(rec, f"{SECTIONS['demand']}/{rec.id}", field="attachments")
     yield Output(FEED, feed(demands, ctx))
 

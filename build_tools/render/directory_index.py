@@ -1,4 +1,7 @@
-"""The directory's search/facet payload (assets/data/directory.json), loaded lazily by directory.js.
+"""The directory's search/facet payload, loaded by directory.js: a small manifest (assets/data/directory.json:
+lookup tables, the facet counts over all agencies, the list of row shards) read with the first screen, and the
+rows in shards of SHARD agencies (assets/data/directory/rows-<k>.json) read only once the visitor searches,
+filters, sorts or asks for more (`split`). The first screen is the first page of rows, rendered on the server.
 
 It carries only what search, facets and the result rows need, in positional rows with
 ids into shared lookup tables, so 10,000 agencies stay small once gzipped. Text that the
@@ -123,3 +126,43 @@ def build_index(agencies: Iterable[Mapping[str, Any]], project_counts: Mapping[s
         "grades": grades,
         "rows": rows,
     }
+
+
+SHARD = 2000   # rows per shard file (~400 KB raw, ~100 KB gzip)
+SHARD_DIR = "assets/data/directory"
+
+
+def facet_counts(payload: dict[str, Any]) -> dict[str, list[int]]:
+    """Counts of every facet value over all rows, as directory.js computes them with no filter set
+    (region: province, city and district each count the agency; zone: by value 0/1)."""
+    f = {name: i for i, name in enumerate(payload["fields"])}
+    regions = payload["regions"]
+    counts = {"region": [0] * len(regions), "type": [0] * len(payload["types"]), "size": [0] * len(payload["sizes"]),
+              "qual": [0] * len(payload["quals"]), "zone": [0, 0], "grade": [0] * len(payload["grades"]),
+              "served": [0] * len(regions)}
+    for row in payload["rows"]:
+        district = row[f["region"]]
+        city = regions[district][1]
+        for region in (district, city, regions[city][1]):
+            counts["region"][region] += 1
+        for t in row[f["types"]]:
+            counts["type"][t] += 1
+        if row[f["size"]] is not None:
+            counts["size"][row[f["size"]]] += 1
+        for q in row[f["quals"]]:
+            counts["qual"][q] += 1
+        counts["zone"][row[f["zone"]]] += 1
+        counts["grade"][row[f["grade"]]] += 1
+        for p in row[f["served"]] or []:
+            counts["served"][p] += 1
+    return counts
+
+
+def split(payload: dict[str, Any], shard: int = SHARD) -> tuple[dict[str, Any], list[list[list[Any]]]]:
+    """(manifest, shards) of a `build_index` payload: the manifest holds everything but the rows."""
+    rows = payload["rows"]
+    shards = [rows[i:i + shard] for i in range(0, len(rows), shard)]
+    manifest = {k: v for k, v in payload.items() if k != "rows"}
+    manifest.update(total=len(rows), counts=facet_counts(payload),
+                    shards=[f"directory/rows-{k}.json" for k in range(len(shards))])
+    return manifest, shards

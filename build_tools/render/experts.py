@@ -6,7 +6,7 @@ from typing import Iterable
 from ..context import BuildContext
 from ..records.model import Dataset
 from .forge import forge_of
-from .html import page
+from .html import page, record
 from .links import base_for, page_path
 from .output import Output
 from .relations import link_rows, referrers
@@ -29,9 +29,9 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     for e in experts:
         path = page_path("expert", e.id)
         base = base_for(path)
-        yield Output(path, page(e.data["name"], "expert.html", cache=ctx.page_cache, base=base, description=e.data.get("bio", ""),
-                                expert=e.data, consult=e.data.get("consult") or DEFAULT_CONSULT,
-                                form_url=forge.new_issue("consultation", expert=e.id),
-                                answers=link_rows(sorted(answers[e.id], key=lambda r: r.id), "faq", base, label="question"),
-                                courses=link_rows(sorted(courses[e.id], key=lambda r: r.data["date"], reverse=True),
-                                                  "course", base)))
+        yield record(path, ctx.chrome, e.data["name"], "expert.html", cache=ctx.page_cache, base=base, description=e.data.get("bio", ""),
+                    expert=e.data, consult=e.data.get("consult") or DEFAULT_CONSULT,
+                    form_url=forge.new_issue("consultation", expert=e.id),
+                    answers=link_rows(sorted(answers[e.id], key=lambda r: r.id), "faq", base, label="question"),
+                    courses=link_rows(sorted(courses[e.id], key=lambda r: r.data["date"], reverse=True),
+                                      "course", base))

@@ -10,7 +10,7 @@ from typing import Iterable
 from ..context import BuildContext
 from ..records.model import Dataset, Record
 from .atom import Entry, feed_xml
-from .html import page
+from .html import page, record
 from .links import SECTIONS, base_for, page_path
 from .output import Output
 from .policies import choices
@@ -40,10 +40,9 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     for r in items:
         path = page_path("news", r.id)
         base = base_for(path)
-        yield Output(path, page(r.data["title"], "news.html", cache=ctx.page_cache, base=base,
-                                description=r.data["summary"], n=r.data,
-                                body=paragraphs(r.data.get("body", "")),
-                                policies=link_rows(resolve(dataset, "policy", r.data.get("policies", [])), "policy", base)))
+        yield record(path, ctx.chrome, r.data["title"], "news.html", cache=ctx.page_cache, base=base,
+                     description=r.data["summary"], n=r.data, body=paragraphs(r.data.get("body", "")),
+                     policies=link_rows(resolve(dataset, "policy", r.data.get("policies", [])), "policy", base))
     yield Output(FEED, feed(items, ctx))
 
 

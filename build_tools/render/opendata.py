@@ -10,9 +10,10 @@ or “；” (items). JSON keeps each record's structure and English keys.
 """
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Generator, Iterable
 
 import pandas as pd
 
@@ -159,23 +160,35 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         if kind not in load_kinds():
             continue
         frame, columns = kind_frame(dataset, kind)
-        yield from _files(stem, title, headed(frame, columns),
-                          [r.data for r in sorted(dataset.of(kind), key=lambda r: r.id)])
+        names = yield from _files(stem, title, headed(frame, columns),
+                                  [r.data for r in sorted(dataset.of(kind), key=lambda r: r.id)])
         sets.append({"stem": stem, "title": title, "count": len(frame), "fields": columns,
-                     "headers": headers(columns)})
+                     "headers": headers(columns), "files": names})
     scores = score_frame(dataset, ctx)
     if scores is not None:
         json_rows = scores.astype(object).where(scores.notna(), None).to_dict(orient="records")
-        yield from _files("scores", "综合评价", headed(scores, SCORE_FIELDS), json_rows)
+        names = yield from _files("scores", "综合评价", headed(scores, SCORE_FIELDS), json_rows)
         sets.insert(2, {"stem": "scores", "title": "综合评价", "count": len(scores), "fields": SCORE_FIELDS,
-                        "headers": headers(SCORE_FIELDS)})
+                        "headers": headers(SCORE_FIELDS), "files": names})
     path = "opendata/index.md"
     yield Output(path, page("开放数据", "opendata.html", cache=ctx.page_cache, base=base_for(path), sets=sets,
                             scores_missing=scores is None, today=ctx.today), in_nav=True)
 
 
-def _files(stem: str, title: str, table: pd.DataFrame, json_rows: list[Any]) -> Iterable[Output]:
-    """One dataset in three formats; spreadsheets through the shared tabular writer."""
-    yield Output(f"opendata/{stem}.xlsx", xlsx_bytes([(title, table)]))
-    yield Output(f"opendata/{stem}.csv", csv_bytes(table))
-    yield Output(f"opendata/{stem}.json", _json_bytes(json_rows))
+RAW_MAX = 8 * 2**20  # CSV/JSON above this size are published gzip-compressed only (.csv.gz, .json.gz)
+
+
+def file_names(sizes: dict[str, int]) -> dict[str, str]:
+    """Published name per format: CSV and JSON above RAW_MAX get .gz (about a tenth of the size; every
+    browser, spreadsheet import and `gunzip` reads it). XLSX is already compressed."""
+    return {fmt: f"{fmt}.gz" if fmt != "xlsx" and size > RAW_MAX else fmt for fmt, size in sizes.items()}
+
+
+def _files(stem: str, title: str, table: pd.DataFrame, json_rows: list[Any]) -> Generator[Output, None, dict[str, str]]:
+    """One dataset in three formats; spreadsheets through the shared tabular writer. Returns (as the
+    generator's value) the published suffix per format (see `file_names`)."""
+    data = {"xlsx": xlsx_bytes([(title, table)]), "csv": csv_bytes(table), "json": _json_bytes(json_rows)}
+    names = file_names({fmt: len(b) for fmt, b in data.items()})
+    for fmt, b in data.items():
+        yield Output(f"opendata/{stem}.{names[fmt]}", gzip.compress(b, 6, mtime=0) if names[fmt].endswith(".gz") else b)
+    return names

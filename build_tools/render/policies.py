@@ -8,7 +8,7 @@ from ..compute.qa.retrieval import fold
 from ..context import BuildContext
 from ..records.model import Dataset, Record
 from ..records.schemas import load_kinds
-from .html import page
+from .html import page, record
 from .links import base_for, page_path
 from .output import Output
 from .relations import link_rows, referrers, resolve
@@ -59,10 +59,10 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
         path = page_path("policy", p.id)
         base = base_for(path)
         d = p.data
-        yield Output(path, page(d["title"], "policy.html", cache=ctx.page_cache, base=base, description=d.get("summary", ""), policy=d,
-                                interprets=link_rows(resolve(dataset, "policy", [d.get("interprets")]), "policy", base),
-                                interpretations=link_rows(explained_by[p.id], "policy", base),
-                                supersedes=link_rows(resolve(dataset, "policy", d.get("supersedes", [])), "policy", base),
-                                superseded_by=link_rows(resolve(dataset, "policy", [d.get("superseded_by")]), "policy", base),
-                                answers=link_rows(answers[p.id], "faq", base, label="question"),
-                                courses=link_rows(courses[p.id], "course", base)))
+        yield record(path, ctx.chrome, d["title"], "policy.html", cache=ctx.page_cache, base=base, description=d.get("summary", ""), policy=d,
+                    interprets=link_rows(resolve(dataset, "policy", [d.get("interprets")]), "policy", base),
+                    interpretations=link_rows(explained_by[p.id], "policy", base),
+                    supersedes=link_rows(resolve(dataset, "policy", d.get("supersedes", [])), "policy", base),
+                    superseded_by=link_rows(resolve(dataset, "policy", [d.get("superseded_by")]), "policy", base),
+                    answers=link_rows(answers[p.id], "faq", base, label="question"),
+                    courses=link_rows(courses[p.id], "course", base))

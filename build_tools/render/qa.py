@@ -5,7 +5,7 @@ from typing import Any, Iterable
 
 from ..context import BuildContext
 from ..records.model import Dataset, Record
-from .html import page
+from .html import page, record
 from .links import base_for, page_path, url
 from .output import Output
 from .policies import choices
@@ -83,5 +83,5 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                  in_nav=True)
     for f in faqs:
         path = page_path("faq", f.id)
-        yield Output(path, page(f.data["question"], "faq.html", cache=ctx.page_cache, base=base_for(path), faq=f.data,
-                                card=shown(f, dataset, base_for(path))))
+        yield record(path, ctx.chrome, f.data["question"], "faq.html", cache=ctx.page_cache, base=base_for(path), faq=f.data,
+                    card=shown(f, dataset, base_for(path)))

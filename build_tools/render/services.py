@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from ..context import BuildContext
 from ..records.model import Dataset, Record
-from .html import page
+from .html import page, record
 from .links import base_for, page_path, url
 from .output import Output
 from .policies import choices
@@ -48,9 +48,9 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     for r in procedures:
         path = page_path("procedure", r.id)
         base = base_for(path)
-        yield Output(path, page(r.data["title"], "procedure.html", cache=ctx.page_cache, base=base, description=r.data["summary"][:150],
-                                p=r.data, regions=[region_label(x) for x in r.data.get("regions", [])],
-                                policies=link_rows(resolve(dataset, "policy", r.data.get("policies", [])), "policy", base)))
+        yield record(path, ctx.chrome, r.data["title"], "procedure.html", cache=ctx.page_cache, base=base, description=r.data["summary"][:150],
+                    p=r.data, regions=[region_label(x) for x in r.data.get("regions", [])],
+                    policies=link_rows(resolve(dataset, "policy", r.data.get("policies", [])), "policy", base))
     events = sorted(dataset.of("event"), key=lambda r: (r.data["date"], r.id))
     today = ctx.today.isoformat()
     upcoming = [e for e in events if (e.data.get("end_date") or e.data["date"]) >= today]
@@ -60,6 +60,6 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                                   past=past, when=when, region_label=region_label), in_nav=True)
     for r in events:
         path = page_path("event", r.id)
-        yield Output(path, page(r.data["title"], "event.html", cache=ctx.page_cache, base=base_for(path), description=r.data["description"][:150],
-                                e=r.data, when=when(r.data), finished=(r.data.get("end_date") or r.data["date"]) < today,
-                                region=region_label(r.data["region"]) if r.data.get("region") else ""))
+        yield record(path, ctx.chrome, r.data["title"], "event.html", cache=ctx.page_cache, base=base_for(path), description=r.data["description"][:150],
+                    e=r.data, when=when(r.data), finished=(r.data.get("end_date") or r.data["date"]) < today,
+                    region=region_label(r.data["region"]) if r.data.get("region") else "")

@@ -1,8 +1,11 @@
 /* 机构列表: search, facets, sorting and shareable URLs on top of the server-rendered table.
  *
- * Without JavaScript the page is the full table. With it, this script loads the compact payload
- * (assets/data/directory.json, built by build_tools/render/directory_index.py), then redraws the
- * table body from the matching agencies. Rows in the payload are positional:
+ * Without JavaScript the page is the first page of the list (best rated first). With it, this script loads
+ * the small manifest (assets/data/directory.json, built by build_tools/render/directory_index.py: lookup
+ * tables, facet counts over all agencies, the list of row shards) and shows the facets at once; the rows of
+ * all agencies (assets/data/directory/rows-<k>.json) are loaded only when the visitor searches, filters,
+ * sorts or asks for more (or opens a link with conditions), then the table body is redrawn from the
+ * matching agencies. While they load, the root carries data-loading. Rows are positional:
  *   [id, name, region, types, size, quals, zone, grade, score, projects, text, served]
  * (served: province ids the agency serves — registered province and service regions).
  * with ids into the payload's lookup tables (regions, types, sizes, quals, grades).
@@ -21,21 +24,48 @@ import { foldAll, queryOf, setUrl, urlWith } from "./shared.js";
   var ZONES = [[1, "有"], [0, "无"]];
   var timings = window.tpDirectoryTimings = [];  // per-keystroke cost, read by benchmarks/directory_bench.py
 
-  var data, st, ui = {}, shown = PAGE;
+  var data, st, ui = {}, shown = PAGE, manifest, full = false, loading = null;
+  var src = root.getAttribute("data-src");
 
-  fetch(root.getAttribute("data-src"))
-    .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
-    .then(function (payload) { init(payload); })
-    .catch(function (err) { console.warn("机构列表检索不可用，显示完整列表：", err); });
+  function getJson(url) {
+    return fetch(url).then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); });
+  }
+
+  getJson(src)
+    .then(function (m) { manifest = m; return location.search ? loadRows() : null; })
+    .then(function () { init(); })
+    .catch(function (err) { console.warn("机构列表检索不可用，显示第一页：", err); });
+
+  // All rows, once: every shard in parallel, then decoded with the manifest's tables.
+  function loadRows() {
+    if (!loading) {
+      root.setAttribute("data-loading", "1");
+      loading = Promise.all(manifest.shards.map(function (name) { return getJson(new URL(name, new URL(src, location.href)).href); }))
+        .then(function (parts) {
+          data = decode(manifest, [].concat.apply([], parts));
+          full = true;
+        });
+    }
+    return loading;
+  }
+
+  // Anything that needs the rows (a search, a filter, a sort, more rows): run it once they are there.
+  function withRows(fn) {
+    if (full) { fn(); return; }
+    root.setAttribute("data-loading", "1");
+    if (ui.count) ui.count.textContent = "正在载入全部机构……";
+    loadRows().then(function () { fn(); root.removeAttribute("data-loading"); })
+      .catch(function (err) { root.removeAttribute("data-loading"); console.warn("机构列表载入失败：", err); });
+  }
 
   var norm = foldAll;
 
   // ---- data -------------------------------------------------------------------------------
-  function decode(p) {
+  function decode(p, rows) {
     var f = {};
     p.fields.forEach(function (name, i) { f[name] = i; });
     var regions = p.regions.map(function (r) { return { name: r[0], parent: r[1] }; });
-    var list = p.rows.map(function (r) {
+    var list = rows.map(function (r) {
       var d = r[f.region], c = regions[d].parent, pv = regions[c].parent;
       var words = [r[f.name], regions[pv].name, regions[c].name, regions[d].name, p.sizes[r[f.size]], r[f.text]];
       r[f.types].forEach(function (t) { words.push(p.types[t]); });
@@ -55,7 +85,7 @@ import { foldAll, queryOf, setUrl, urlWith } from "./shared.js";
     var orders = {};
     SORTS.forEach(function (x) { orders[x[0]] = byName.slice().sort(comparator(x[0])); });
     var provinces = [];  // the 服务地区 facet: every province some agency serves, in pinyin order
-    list.forEach(function (a) { a.served.forEach(function (s) { if (provinces.indexOf(s) < 0) provinces.push(s); }); });
+    p.counts.served.forEach(function (n, s) { if (n > 0) provinces.push(s); });
     provinces.sort(function (a, b) { return collator.compare(regions[a].name, regions[b].name); });
     return { regions: regions, list: list, orders: orders, types: p.types, sizes: p.sizes, quals: p.quals,
              grades: p.grades, provinces: provinces,
@@ -247,7 +277,10 @@ import { foldAll, queryOf, setUrl, urlWith } from "./shared.js";
       .forEach(function (x) { facets.appendChild(checkboxFacet(x[0], x[1], x[2], present[x[0]])); });
 
     ui.more = el("button", { type: "button", "class": "tp-dir-more md-button" }, "显示更多");
-    ui.more.addEventListener("click", function () { shown += PAGE; draw(); });
+    ui.more.addEventListener("click", function () {
+      shown += PAGE;
+      withRows(function () { if (!last.results) last = search(st); draw(); });
+    });
     // Collapsible, and closed on a phone so that the results come first.
     var panel = el("details", { "class": "tp-dir-panel" });
     panel.open = window.matchMedia("(min-width: 45em)").matches;
@@ -270,18 +303,18 @@ import { foldAll, queryOf, setUrl, urlWith } from "./shared.js";
     }
     ui.sort.addEventListener("change", function () { st.sort = ui.sort.value; changed(true); });
     ui.clear.addEventListener("click", function () { st = emptyState(); syncControls(); changed(true); });
-    window.addEventListener("popstate", function () { st = readUrl(); syncControls(); update(); });
+    window.addEventListener("popstate", function () { st = readUrl(); syncControls(); withRows(update); });
     box.hidden = false;
   }
 
-  function presentValues() {  // facet values nobody has are not offered at all
-    var p = { type: new Set(), size: new Set(), qual: new Set(), zone: new Set(), grade: new Set(),
-              served: new Set(data.provinces) };
-    data.list.forEach(function (a) {
-      a.types.forEach(function (t) { p.type.add(t); });
-      a.quals.forEach(function (q) { p.qual.add(q); });
-      p.size.add(a.size); p.grade.add(a.grade); p.zone.add(a.zone === 1 ? 0 : 1);  // index into ZONES
+  function presentValues() {  // facet values nobody has are not offered at all (counts over all agencies)
+    var c = manifest.counts, p = { served: new Set(data.provinces) };
+    ["type", "size", "qual", "grade"].forEach(function (name) {
+      p[name] = new Set();
+      c[name].forEach(function (n, i) { if (n > 0) p[name].add(i); });
     });
+    p.zone = new Set();
+    ZONES.forEach(function (z, i) { if (c.zone[z[0]] > 0) p.zone.add(i); });  // index into ZONES
     return p;
   }
 
@@ -352,10 +385,12 @@ import { foldAll, queryOf, setUrl, urlWith } from "./shared.js";
   }
 
   var last;
-  function changed(push) { shown = PAGE; update(); commit(push); }
+  function changed(push) { shown = PAGE; commit(push); withRows(update); }
 
   function update() {
-    last = search(st);
+    // Before the rows are loaded (first screen, nothing asked yet): the server's first page and the
+    // manifest's counts over all agencies, which are exactly what the search gives with no condition.
+    last = full ? search(st) : { results: null, counts: manifest.counts };
     regionOptions(last.counts.region);
     Object.keys(ui.boxes).forEach(function (name) {
       ui.boxes[name].forEach(function (b) {
@@ -368,6 +403,13 @@ import { foldAll, queryOf, setUrl, urlWith } from "./shared.js";
   }
 
   function draw() {
+    if (!last.results) {  // first screen: the server-rendered rows stay
+      var n = manifest.total, first = ui.tbody.rows.length;
+      ui.count.textContent = "找到 " + n + " 家机构" + (n > first ? "，显示前 " + first + " 家" : "");
+      ui.count.setAttribute("data-n", String(n));
+      ui.more.hidden = n <= first;
+      return;
+    }
     var res = last.results, frag = document.createDocumentFragment();
     res.slice(0, shown).forEach(function (a) { frag.appendChild(row(a)); });
     if (!res.length) {
@@ -382,15 +424,16 @@ import { foldAll, queryOf, setUrl, urlWith } from "./shared.js";
     ui.more.hidden = res.length <= shown;
   }
 
-  function init(payload) {
+  function init() {
     var t0 = performance.now();
-    data = decode(payload);
+    if (!full) data = decode(manifest, []);  // tables only: the facets can be offered at once
     var t1 = performance.now();
     st = readUrl();
     buildUi();
     syncControls();
     update();
     window.tpDirectoryInit = { fetched: t0, decode: t1 - t0, firstDraw: performance.now() - t1 };
+    root.removeAttribute("data-loading");
     root.setAttribute("data-ready", "1");
   }
 })();

@@ -1,0 +1,1 @@
+"""Stage 4 (besides mkdocs): files the build writes straight into the site folder."""
