@@ -67,3 +67,13 @@ def test_cli_prints_the_clerk_readable_line(data_copy):
     line = text.splitlines().index("  province: 天津市") + 1
     assert any(f"agencies/demo-alpha/agency.yaml:{line}" in out and "registered_address.province" in out
                and "“天津省”不是省级行政区的名称" in out for out in result.stdout.splitlines()), result.stdout
+
+
+def test_functional_zones_and_municipal_districts_written_as_cities_are_accepted():
+    from build_tools.records.divisions import divisions
+    table = divisions()
+    assert table.check("天津市", "天津市", "天津经济技术开发区") == []   # not in GB/T 2260, but where agencies are
+    assert table.check("江苏省", "苏州市", "苏州工业园区") == []
+    assert table.check("天津市", "滨海新区") == []                       # a municipality's district as its city
+    assert [lvl for lvl, _, _ in table.check("天津市", "天津市", "河东县")] == ["district"]
+    assert [lvl for lvl, _, _ in table.check("江苏省", "滨海新区")] == ["city"]

@@ -46,8 +46,9 @@ def test_relative_links_from_nested_pages(chrome, path, url, base):
     local = [r for r in refs if not r.startswith(("https://", "http://"))]
     assert local and all(not r.startswith("/") for r in local)  # works under a sub-path (/eco-third-party/)
     assert all(r.startswith(base) for r in local if r not in ("./",)), local
-    assert f'<form class="platform-search" role="search" action="{base}search/" method="get">' \
-           '<input type="search" name="q" placeholder="搜索" aria-label="全站搜索"></form>' in html
+    # the site search box shared with the theme's pages (templates/partials/search_form.html)
+    assert f'<form class="platform-search" role="search" action="{base}search/" method="get" data-platform-search>' in html
+    assert '<input class="platform-search__input" type="search" name="q"' in html
     assert f'<link rel="canonical" href="https://example.org/eco-third-party/{url}">' in html
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tarfile
 from dataclasses import dataclass
@@ -46,6 +47,11 @@ def build_table(pca: list[dict[str, Any]], hk_mo_tw: dict[str, Any], source: str
     return {"source": source, "provinces": provinces}
 
 
+# Functional zones (经济技术开发区, 高新区, 工业园区, 示范区 …) are where many agencies and their clients are,
+# and people write them where the district goes; GB/T 2260 does not list them, so they are accepted as such.
+FUNCTIONAL_ZONE = re.compile(r"(开发区|园区|新区|高新区|示范区|保税区|合作区|功能区|新城|自贸区|试验区|港区|管委会|产业区)$")
+
+
 @dataclass(frozen=True)
 class Divisions:
     provinces: dict[str, Any]
@@ -60,6 +66,8 @@ class Divisions:
         cities = self.provinces[province]["cities"]
         if city is None or not cities:
             return []
+        if city not in cities and province in cities and city in cities[province]["districts"]:
+            return []   # a municipality's district written as its city (滨海新区 for 天津市): unambiguous
         if city not in cities:
             near = [c for c in cities if c[:2] == city[:2]]
             hint = f"，是否应为“{near[0]}”" if near else ""
@@ -67,7 +75,7 @@ class Divisions:
             return [("city", f"{province}没有名为“{city}”的市{hint}{example}",
                      f"{city!r} is not a city of {province} (GB/T 2260)")]
         districts = cities[city]["districts"]
-        if district is None or not districts or district in districts:
+        if district is None or not districts or district in districts or FUNCTIONAL_ZONE.search(district):
             return []
         near = [d for d in districts if d[:2] == district[:2]]
         hint = f"，是否应为“{near[0]}”" if near else ""
