@@ -124,11 +124,11 @@ def _commands() -> list:
     from ..deploy import hosts, nginx, release
     from ..submit import forms, intake, notices, ownership, prcheck, scaffold
     from ..submit.importers import agencies, credit, letters, policies, run
-    from . import consult, report, samplemedia, seal, sitebuild
+    from . import consult, export, report, samplemedia, seal, sitebuild
     return [notices.register, agencies.register, credit.register, policies.register, letters.register, run.register,
             forms.register, intake.register, ownership.register, prcheck.register, scaffold.register,
             report.register, seal.register, sitebuild.register, release.register, hosts.register, nginx.register,
-            consult.register, samplemedia.register]
+            consult.register, samplemedia.register, export.register]
 
 
 COMMANDS: list = _commands()
