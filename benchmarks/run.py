@@ -56,9 +56,10 @@ def set_out(folder: Path) -> None:
     OUT = folder
 
 
-def run(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> Run:
-    """Run one step and measure it alone: wait4 gives this child's rusage (its workers included)."""
-    log = OUT / "last-step.log"
+def run(cmd: list[str], env: dict[str, str], cwd: Path = ROOT, log: Path | None = None) -> Run:
+    """Run one step and measure it alone: wait4 gives this child's rusage (its workers included).
+    The step's output goes to `log` (default OUT/last-step.log; a parallel run passes its own)."""
+    log = log or OUT / "last-step.log"
     start = time.perf_counter()
     with open(log, "w+") as fh:
         proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=fh, stderr=subprocess.STDOUT)

@@ -24,30 +24,24 @@ import os
 import re
 import resource
 import shutil
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
 from benchmarks.run import OUT, ROOT, Run, dataset
+from benchmarks.run import run as bench_run
 
 CHROMIUM = "/usr/bin/chromium"
 ENV = {"PLATFORM_TODAY": "2026-11-25", "NO_MKDOCS_2_WARNING": "1", "PLATFORM_PAGE_CACHE": "0"}
 
 
 def run(cmd: list[str], env: dict[str, str]) -> Run:
-    """One step as a child process, measured alone (wait4: its own rusage); output in a log of this run."""
+    """One step measured as `make bench` measures it, with a log of this run's own (parallel runs)."""
     log = OUT / f"search-step-{os.getpid()}.log"
-    start = time.perf_counter()
-    with open(log, "w+") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=fh, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        fh.seek(0)
-        output = fh.read()
+    result = bench_run(cmd, env, log=log)
     log.unlink()
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), output)
+    return result
 
 
 def index_only(data: Path, out: Path) -> dict:
