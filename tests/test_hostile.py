@@ -518,7 +518,8 @@ licences = st.one_of(
 @given(st.lists(st.one_of(credit_codes, written_dates, amounts, licences), min_size=1, max_size=4),
        st.sampled_from(["，", "；", " 和 ", "、", "。\n"]))  # bare numbers in a row are what grouped IDs look like
 @example(["91350100M000100Y43", "2023-06-30", "13 800 000 000", "CMA 160212340567", "022-66281234"], "，")
-@example(["11000000000000000U", "120203050003020908"], "，")  # all-digit credit code that passes an ID's check digit
+@example(["11000000000000000U", "120203050003020908"], "，")
+@example(["110000000101000A0T"], "，")  # a credit code whose first 15 digits read as an old-style ID  # all-digit credit code that passes an ID's check digit
 def test_business_numbers_stay_intact(items, joiner):
     text = "代码、日期、金额与许可证：" + joiner.join(items)
     assert mask_text(text) == text

@@ -31,3 +31,28 @@ def test_large_sets_are_gzip_only_and_linked(monkeypatch):
     assert 'href="agencies.csv.gz"' in page and 'href="agencies.json.gz"' in page
     for path in small:
         assert f'href="{path.removeprefix("opendata/")}"' in page
+
+
+def test_tables_too_long_for_a_spreadsheet_are_csv_and_json_only(monkeypatch):
+    from build_tools.render import tabular
+    monkeypatch.setattr(tabular, "XLSX_MAX_ROWS", 1)  # the mini data has two agencies; some sets one row
+    outputs = {o.path: o.content for o in pipeline.render(pipeline.prepare(MINI)) if o.path.startswith("opendata/")}
+    assert "opendata/agencies.xlsx" not in outputs and "opendata/agencies.csv" in outputs
+    page = outputs["opendata/index.md"]
+    assert 'href="agencies.xlsx"' not in page and 'href="agencies.csv"' in page
+    row = page[page.index('data-set="agencies"'):].split("</tr>")[0]
+    assert "Excel 难以打开，请下载 CSV" in row
+    assert any(p.endswith(".xlsx") for p in outputs)  # short tables keep their workbook
+
+
+def test_workbooks_are_reproducible_and_typed():
+    import openpyxl
+    import pandas as pd
+
+    from build_tools.render.tabular import xlsx_bytes
+    frame = pd.DataFrame({"名称": ["=1+1", "甲", None], "数量": pd.array([1, None, 3], dtype="Int64"),
+                          "得分": [1.5, float("nan"), 2.0]})
+    raw = xlsx_bytes([("表", frame)])
+    assert raw == xlsx_bytes([("表", frame)])
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(io.BytesIO(raw)).active.iter_rows()]
+    assert rows == [["名称", "数量", "得分"], ["'=1+1", 1, 1.5], ["甲", None, None], [None, 3, 2]]

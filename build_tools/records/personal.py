@@ -201,8 +201,9 @@ def find(text: str) -> list[Found]:
         i = 0
         while i < len(spans):
             hit = _window(spans, i)
-            if hit is not None and hit.kind == "mobile" and hit.end < len(text) and _ascii_letter(text[hit.end]):
-                hit = None  # eleven digits glued to a letter begin a code (a credit code such as 13…A…), not a phone
+            if hit is not None and (hit.kind == "mobile" or len(hit.number) == 15) and hit.end < len(text) \
+                    and _ascii_letter(text[hit.end]):
+                hit = None  # 11 or 15 digits glued to a letter begin a code (a credit code such as 13…A…, 110000000101000A0T)
             if hit is not None:
                 head = max(0, hit.start - 2)  # a + written before the country code belongs to the number
                 before = _PREFIX_BEFORE.search(text, head, hit.start) if hit.kind == "mobile" else None

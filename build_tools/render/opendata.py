@@ -20,10 +20,11 @@ import pandas as pd
 from ..context import BuildContext
 from ..records.model import Dataset
 from ..records.schemas import SCHEMA_DIR, load_kinds
+from . import tabular
 from .html import page
 from .links import base_for
 from .output import Output
-from .tabular import csv_bytes, xlsx_bytes
+from .tabular import csv_bytes, xlsx_bytes, xlsx_rows_ok
 
 KINDS = (("agency", "agencies", "机构名录"), ("project", "projects", "项目业绩"), ("demand", "demands", "需求信息"),
          ("policy", "policies", "标准政策"), ("course", "courses", "绿色课堂课程"),
@@ -172,7 +173,8 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
                         "headers": headers(SCORE_FIELDS), "files": names})
     path = "opendata/index.md"
     yield Output(path, page("开放数据", "opendata.html", cache=ctx.page_cache, base=base_for(path), sets=sets,
-                            scores_missing=scores is None, today=ctx.today), in_nav=True)
+                            scores_missing=scores is None, today=ctx.today,
+                            xlsx_max_rows=f"{tabular.XLSX_MAX_ROWS:,}"), in_nav=True)
 
 
 RAW_MAX = 8 * 2**20  # CSV/JSON above this size are published gzip-compressed only (.csv.gz, .json.gz)
@@ -187,7 +189,8 @@ def file_names(sizes: dict[str, int]) -> dict[str, str]:
 def _files(stem: str, title: str, table: pd.DataFrame, json_rows: list[Any]) -> Generator[Output, None, dict[str, str]]:
     """One dataset in three formats; spreadsheets through the shared tabular writer. Returns (as the
     generator's value) the published suffix per format (see `file_names`)."""
-    data = {"xlsx": xlsx_bytes([(title, table)]), "csv": csv_bytes(table), "json": _json_bytes(json_rows)}
+    data = {"xlsx": xlsx_bytes([(title, table)])} if xlsx_rows_ok(len(table)) else {}
+    data.update(csv=csv_bytes(table), json=_json_bytes(json_rows))
     names = file_names({fmt: len(b) for fmt, b in data.items()})
     for fmt, b in data.items():
         yield Output(f"opendata/{stem}.{names[fmt]}", gzip.compress(b, 6, mtime=0) if names[fmt].endswith(".gz") else b)
