@@ -1,6 +1,7 @@
 """The slim record-page shell (build_tools/render/shell.py) and its writer (build_tools/write/standalone.py)."""
 from __future__ import annotations
 
+import gzip
 import re
 from html.parser import HTMLParser
 
@@ -131,3 +132,29 @@ def test_search_entries_hold_escaped_title_and_summary():
     entry = search_entry(Output("agencies/a.md", "", standalone=True, title="甲<b>", summary="乙&"))
     assert entry == {"location": "agencies/a/", "title": "甲&lt;b&gt;", "text": "乙&amp;"}
     assert search_entry(Output("agencies/a/types.md", "", standalone=True, searchable=False)) is None
+
+
+def test_sitemap_above_the_limit_becomes_an_index_of_parts(tmp_path):
+    from build_tools.deploy import release
+    from build_tools.write import sitemap
+    (tmp_path / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        "    <url>\n         <loc>https://example.org/p/</loc>\n         <lastmod>2026-11-25</lastmod>\n    </url>\n"
+        "</urlset>", encoding="utf-8")
+    (tmp_path / "sitemap.xml.gz").write_bytes(b"")
+    pages = [f"agencies/a{i}/" for i in range(7)]
+    sitemap.extend(tmp_path, "https://example.org/p/", pages, limit=3)
+    index = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<sitemapindex" in index and index.count("<sitemap>") == 3   # 1 + 7 addresses, 3 per part
+    assert "<loc>https://example.org/p/sitemap-3.xml</loc>" in index
+    parts = [(tmp_path / f"sitemap-{n}.xml").read_text(encoding="utf-8") for n in (1, 2, 3)]
+    assert [p.count("<url>") for p in parts] == [3, 3, 2] and all(p.rstrip().endswith("</urlset>") for p in parts)
+    assert gzip.decompress((tmp_path / "sitemap.xml.gz").read_bytes()).decode() == index
+    locs = sitemap.page_locs(tmp_path)
+    assert locs == ["https://example.org/p/"] + [f"https://example.org/p/{p}" for p in pages]
+    assert release.site_url(tmp_path) == "https://example.org/p/"
+    assert release.sitemap_pages(tmp_path)[1] == "agencies/a0/index.html"
+    # a smaller site later (mkdocs writes a plain sitemap again): the parts go, the sitemap is one file again
+    (tmp_path / "sitemap.xml").write_text(parts[2], encoding="utf-8")
+    sitemap.extend(tmp_path, "https://example.org/p/", ["b/"], limit=3)
+    assert not list(tmp_path.glob("sitemap-*.xml")) and "<urlset" in (tmp_path / "sitemap.xml").read_text("utf-8")

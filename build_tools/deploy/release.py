@@ -37,6 +37,7 @@ from urllib.parse import urlparse
 
 from ..context import ROOT
 from ..settings import Environment, environment
+from ..write import sitemap
 from .inline import Inline, inline_code
 
 RELEASE_DIR = ".release"
@@ -160,7 +161,7 @@ def walk(site: Path) -> tuple[list[str], list[str]]:
 
 
 def _locs(site: Path) -> list[str]:
-    return re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
+    return sitemap.page_locs(site)
 
 
 def site_url(site: Path) -> str | None:

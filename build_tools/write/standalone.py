@@ -5,18 +5,14 @@ The pages are written as the renderers yield them, so no build holds them all in
 """
 from __future__ import annotations
 
-import datetime as dt
-import gzip
 import html
-import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
-from xml.sax.saxutils import escape
 
 from ..render.output import Output
 from ..render.shell import url_of
+from . import sitemap
 
 
 def destination(path: str) -> str:
@@ -66,22 +62,5 @@ class Writer:
         self.bytes += len(data)
 
     def add_to_sitemap(self, site_url: str) -> None:
-        """Append the written pages to mkdocs' sitemap.xml (and its .gz), when mkdocs wrote one."""
-        sitemap = self.site_dir / "sitemap.xml"
-        if not self.urls or not sitemap.exists() or not site_url:
-            return
-        base = site_url if site_url.endswith("/") else site_url + "/"
-        text = sitemap.read_text(encoding="utf-8")
-        found = re.search(r"<lastmod>([^<]*)</lastmod>", text)  # mkdocs' build date: the same for every page
-        day = found.group(1) if found else dt.date.today().isoformat()
-        end = text.rindex("</urlset>")
-        entries = "".join(f"    <url>\n         <loc>{escape(base + u)}</loc>\n         <lastmod>{day}</lastmod>\n"
-                          "    </url>\n" for u in self.urls)
-        text = text[:end] + entries + text[end:]
-        tmp = sitemap.with_suffix(".xml.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, sitemap)
-        gz = self.site_dir / "sitemap.xml.gz"
-        if gz.exists():
-            with gzip.GzipFile(gz, "wb", mtime=0) as fh:
-                fh.write(text.encode())
+        """List the written pages in mkdocs' sitemap.xml (a sitemap index above 50,000 pages: write/sitemap.py)."""
+        sitemap.extend(self.site_dir, site_url, self.urls)
