@@ -15,7 +15,7 @@ from .compute import compute_all
 from .compute.qa import index as qa_index
 from .context import BuildContext
 from .records import privacy
-from .records.model import Dataset
+from .records.model import Dataset, Record
 from .records.problems import InvalidData
 from .records.validate import validate_tree
 from .render import Output, iter_render, render_all
@@ -55,9 +55,13 @@ def qa_index_for(data_root: Path, config: dict[str, Any] | None = None) -> dict[
 
 
 def mask_dataset(dataset: Dataset) -> Dataset:
-    masked = {kind: [dataclasses.replace(r, data=privacy.mask(r.data)) for r in recs]
-              for kind, recs in dataset.records.items()}
+    masked = {kind: [_masked(r) for r in recs] for kind, recs in dataset.records.items()}
     return Dataset(dataset.root, masked)
+
+
+def _masked(rec: Record) -> Record:
+    data = privacy.mask(rec.data)
+    return rec if data is rec.data else dataclasses.replace(rec, data=data)
 
 
 def render(prepared: Prepared, cache: pagecache.Store | None = None, chrome: Chrome | None = None) -> list[Output]:

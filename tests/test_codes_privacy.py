@@ -37,3 +37,12 @@ def test_masking_mobiles_and_ids_only():
 
 def test_mask_is_deep():
     assert mask({"a": [{"phone": MOBILE}], "n": 3}) == {"a": [{"phone": "138****5678"}], "n": 3}
+
+
+def test_mask_copies_only_what_it_changes():
+    clean = {"name": "甲", "items": [{"title": "乙"}], "n": 3}
+    assert mask(clean) is clean                       # nothing to mask: shared, not copied
+    record = {"contacts": [{"phone": MOBILE, "name": "丙"}], "other": {"title": "丁"}}
+    masked = mask(record)
+    assert masked["contacts"][0]["phone"] == "138****5678" and record["contacts"][0]["phone"] == MOBILE  # input intact
+    assert masked["other"] is record["other"] and masked is not record

@@ -37,11 +37,22 @@ def mask_text(text: str) -> str:
 
 
 def mask(value: Any, key: str | None = None) -> Any:
-    """Deep copy of a record's data with every string masked, except the VERBATIM fields."""
+    """A record's data with every string masked, except the VERBATIM fields. Copy on write: what holds no
+    number is returned as the very same object, so the masked dataset shares nearly all of its memory with
+    the submitted one (at 100,000 agencies a deep copy of every record was gigabytes). Nothing downstream
+    mutates record data (compute and render are pure)."""
     if isinstance(value, str):
         return value if key in VERBATIM else mask_text(value)
     if isinstance(value, dict):
-        return {k: mask(v, k) for k, v in value.items()}
+        out: dict | None = None
+        for k, v in value.items():
+            m = mask(v, k)
+            if m is not v:
+                if out is None:
+                    out = dict(value)
+                out[k] = m
+        return value if out is None else out
     if isinstance(value, list):
-        return [mask(v, key) for v in value]
+        items = [mask(v, key) for v in value]
+        return value if all(m is v for m, v in zip(items, value)) else items
     return value
