@@ -56,3 +56,21 @@ def test_workbooks_are_reproducible_and_typed():
     assert raw == xlsx_bytes([("表", frame)])
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(io.BytesIO(raw)).active.iter_rows()]
     assert rows == [["名称", "数量", "得分"], ["'=1+1", 1, 1.5], ["甲", None, None], [None, 3, 2]]
+
+
+def test_workbook_writer_escapes_and_keeps_every_cell():
+    import openpyxl
+    import pandas as pd
+
+    from build_tools.render import xlsx
+    assert [xlsx.column(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    raw = xlsx.workbook([("甲 & <乙>", ["名称", "值"], [["<b>&amp;", 1], [" 空格 ", None], [None, 2.5], [True, float("inf")]]),
+                         ("二", ["x"], iter([["a"]]))])
+    book = openpyxl.load_workbook(io.BytesIO(raw))
+    assert book.sheetnames == ["甲 & <乙>", "二"]
+    sheet = book["甲 & <乙>"]
+    assert [[c.value for c in r] for r in sheet.iter_rows()] == [
+        ["名称", "值"], ["<b>&amp;", 1], [" 空格 ", None], [None, 2.5], [True, "inf"]]
+    assert sheet["A1"].font.b and not sheet["A2"].font.b                    # the header row in bold
+    assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)     # no cell is a formula
+    assert pd.read_excel(io.BytesIO(raw), sheet_name="二").to_dict("list") == {"x": ["a"]}
