@@ -74,3 +74,28 @@ def test_workbook_writer_escapes_and_keeps_every_cell():
     assert sheet["A1"].font.b and not sheet["A2"].font.b                    # the header row in bold
     assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)     # no cell is a formula
     assert pd.read_excel(io.BytesIO(raw), sheet_name="二").to_dict("list") == {"x": ["a"]}
+
+
+def test_unchanged_sets_come_from_the_page_cache(tmp_path, monkeypatch):
+    import dataclasses
+
+    from build_tools.cache import pages as pagecache
+    prepared = pipeline.prepare(MINI)
+
+    def build() -> dict:
+        store = pagecache.Store(tmp_path)
+        files = {o.path: o.content for o in pipeline.render(prepared, store) if o.path.startswith("opendata/")}
+        store.save()
+        return files
+    first = build()
+    made = []
+    monkeypatch.setattr(opendata, "_table", lambda dataset, kind: made.append(kind) or opendata.headed(
+        *opendata.kind_frame(dataset, kind)))
+    again = build()
+    assert again == first and made == []                        # every set from the cache, the same bytes
+    agencies = prepared.public.records["agency"]
+    agencies[0] = dataclasses.replace(agencies[0], data={**agencies[0].data, "name": "改名后的机构"})
+    changed = build()
+    assert made == ["agency"]                                    # only the changed set is made again
+    assert "改名后的机构" in changed["opendata/agencies.csv"].decode("utf-8-sig")
+    assert changed["opendata/projects.csv"] == first["opendata/projects.csv"]

@@ -10,13 +10,17 @@ or “；” (items). JSON keeps each record's structure and English keys.
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import json
+import pickle
 from dataclasses import dataclass
-from typing import Any, Generator, Iterable
+from typing import Any, Callable, Generator, Iterable
 
 import pandas as pd
 
+from ..cache import pages as pagecache
+from ..cache.pages import Store as PageStore
 from ..context import BuildContext
 from ..records.model import Dataset
 from ..records.schemas import SCHEMA_DIR, load_kinds
@@ -160,15 +164,15 @@ def render(dataset: Dataset, ctx: BuildContext) -> Iterable[Output]:
     for kind, stem, title in KINDS:
         if kind not in load_kinds():
             continue
-        frame, columns = kind_frame(dataset, kind)
-        names = yield from _files(stem, title, headed(frame, columns),
-                                  [r.data for r in sorted(dataset.of(kind), key=lambda r: r.id)])
-        sets.append({"stem": stem, "title": title, "count": len(frame), "fields": columns,
+        columns = fields(kind)
+        json_rows = [r.data for r in sorted(dataset.of(kind), key=lambda r: r.id)]
+        names = yield from _files(stem, title, functools.partial(_table, dataset, kind), json_rows, ctx.page_cache)
+        sets.append({"stem": stem, "title": title, "count": len(json_rows), "fields": columns,
                      "headers": headers(columns), "files": names})
     scores = score_frame(dataset, ctx)
     if scores is not None:
         json_rows = scores.astype(object).where(scores.notna(), None).to_dict(orient="records")
-        names = yield from _files("scores", "综合评价", headed(scores, SCORE_FIELDS), json_rows)
+        names = yield from _files("scores", "综合评价", lambda: headed(scores, SCORE_FIELDS), json_rows, ctx.page_cache)
         sets.insert(2, {"stem": "scores", "title": "综合评价", "count": len(scores), "fields": SCORE_FIELDS,
                         "headers": headers(SCORE_FIELDS), "files": names})
     path = "opendata/index.md"
@@ -186,12 +190,48 @@ def file_names(sizes: dict[str, int]) -> dict[str, str]:
     return {fmt: f"{fmt}.gz" if fmt != "xlsx" and size > RAW_MAX else fmt for fmt, size in sizes.items()}
 
 
-def _files(stem: str, title: str, table: pd.DataFrame, json_rows: list[Any]) -> Generator[Output, None, dict[str, str]]:
+def _files(stem: str, title: str, table: Callable[[], pd.DataFrame], json_rows: list[Any],
+           cache: PageStore | None = None) -> Generator[Output, None, dict[str, str]]:
     """One dataset in three formats; spreadsheets through the shared tabular writer. Returns (as the
-    generator's value) the published suffix per format (see `file_names`)."""
-    data = {"xlsx": xlsx_bytes([(title, table)])} if xlsx_rows_ok(len(table)) else {}
-    data.update(csv=csv_bytes(table), json=_json_bytes(json_rows))
-    names = file_names({fmt: len(b) for fmt, b in data.items()})
-    for fmt, b in data.items():
-        yield Output(f"opendata/{stem}.{names[fmt]}", gzip.compress(b, 6, mtime=0) if names[fmt].endswith(".gz") else b)
-    return names
+    generator's value) the published suffix per format (see `file_names`).
+
+    The rows (`json_rows`, the records as published) decide every byte of the three files, so with a page
+    cache a set whose rows did not change is taken from it: a rebuild after one agency changed writes the
+    agency list again, not the million-row project table."""
+    key = pagecache.key(b"opendata-files", stem, title, pickle.dumps(json_rows, protocol=5),
+                        f"{tabular.XLSX_MAX_ROWS} {RAW_MAX}") if cache is not None else None
+    cached = cache.get(key) if cache is not None and key is not None else None
+    if cached is not None:
+        files = _unpack(cached)
+    else:
+        frame = table()
+        data = {"xlsx": xlsx_bytes([(title, frame)])} if xlsx_rows_ok(len(frame)) else {}
+        data.update(csv=csv_bytes(frame), json=_json_bytes(json_rows))
+        names = file_names({fmt: len(b) for fmt, b in data.items()})
+        files = {f"{stem}.{names[fmt]}": gzip.compress(b, 6, mtime=0) if names[fmt].endswith(".gz") else b
+                 for fmt, b in data.items()}
+        if cache is not None and key is not None:
+            cache.put(key, _pack(files))
+    for name, content in files.items():
+        yield Output(f"opendata/{name}", content)
+    return {name.split(".", 1)[1].removesuffix(".gz"): name.split(".", 1)[1] for name in files}
+
+
+def _table(dataset: Dataset, kind: str) -> pd.DataFrame:
+    frame, columns = kind_frame(dataset, kind)
+    return headed(frame, columns)
+
+
+def _pack(files: dict[str, bytes]) -> bytes:
+    """Files as one cache value: a JSON list of [name, length], a NUL, then the contents (no pickle to read)."""
+    head = json.dumps([[name, len(b)] for name, b in files.items()]).encode()
+    return head + b"\0" + b"".join(files.values())
+
+
+def _unpack(packed: bytes) -> dict[str, bytes]:
+    head, _, body = packed.partition(b"\0")
+    files, pos = {}, 0
+    for name, size in json.loads(head):
+        files[name] = body[pos:pos + size]
+        pos += size
+    return files
