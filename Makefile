@@ -88,7 +88,7 @@ hugo:
 
 # Benchmark on generated data: `make bench SIZES=1000,10000` (default 1000,10000,100000; builds up to BUILD_MAX agencies).
 bench: $(STAMP) hugo
-	$(PY) -m benchmarks.run $(if $(SIZES),--sizes $(SIZES)) $(if $(BUILD_MAX),--build-max $(BUILD_MAX))
+	$(PY) -m benchmarks.run $(if $(SIZES),--sizes $(SIZES)) $(if $(BUILD_MAX),--build-max $(BUILD_MAX)) $(if $(PEER_MAX),--peer-max $(PEER_MAX))
 
 clean:
 	rm -rf site site.tmp .site.lock .site.tmp-* .site.old-* .pytest_cache .cache

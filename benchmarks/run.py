@@ -1,6 +1,6 @@
 """Benchmark: validation and site builds on generated data at several sizes; prints a table.
 
-    python -m benchmarks.run [--sizes 1000,10000,100000] [--build-max 10000]
+    python -m benchmarks.run [--sizes 1000,10000,100000] [--build-max 10000] [--peer-max 10000]
 
 For each size N (agencies; ~10 projects each) it generates benchmarks/out/data-N once (reused after),
 then runs each step as a child process and reads that child's own rusage (os.wait4), so figures are
@@ -21,7 +21,9 @@ of them are theme chrome (everything outside the page's content), site size, the
 our build to 100,000 agencies.
 
 Builds above --build-max agencies are skipped (and the reason printed): mkdocs renders every page
-in one process, so time grows linearly and can be estimated from the largest size built.
+in one process, so time grows linearly and can be estimated from the largest size built. The peers are
+built up to --peer-max agencies (plain mkdocs-material needs ~20 ms a page: 100,000 agencies' 320,000 pages
+would take about two hours); above it the ratio of the largest size with peers stands.
 The machine may be shared: the load average is printed with the table.
 """
 from __future__ import annotations
@@ -128,7 +130,7 @@ def peer_row(label: str, name: str, r: Run, site: Path, ours_ms: float | None, p
 
 
 def bench(n: int, seed: int, build_max: int, rows: list[list[str]], notes: list[str],
-          peers: list[list[str]] | None = None) -> None:
+          peers: list[list[str]] | None = None, peer_max: int | None = None) -> None:
     data, counts, gen_s = dataset(n, seed)
     records = sum(counts.values())
     label = f"{n:,} ag / {counts['project']:,} proj"
@@ -189,6 +191,11 @@ def bench(n: int, seed: int, build_max: int, rows: list[list[str]], notes: list[
     touch_one_agency(data)  # restore the generated text so the data set stays reusable
     if peers is None or full.returncode:
         return
+    if peer_max is not None and n > peer_max:
+        peer_row(label, "ours", full, site, None, peers)
+        notes.append(f"{label}: peers not built (--peer-max {peer_max}): the per-page ratio of the largest size "
+                     "with peers stands")
+        return
     ours = peer_row(label, "ours", full, site, None, peers)
     extra = 100_000 / n
     notes.append(f"{label}: linear extrapolation of our full build to 100,000 agencies: "
@@ -216,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=os.environ.get("SIZES", "1000,10000,100000"))
     parser.add_argument("--build-max", type=int, default=int(os.environ.get("BUILD_MAX", "10000")))
+    parser.add_argument("--peer-max", type=int, default=int(os.environ.get("PEER_MAX", "10000")))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=OUT, help="work folder (generated data is reused there)")
     args = parser.parse_args(argv)
@@ -225,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     peers: list[list[str]] = []
     for n in [int(s) for s in args.sizes.split(",") if s]:
-        bench(n, args.seed, args.build_max, rows, notes, peers)
+        bench(n, args.seed, args.build_max, rows, notes, peers, args.peer_max)
     head = ["data set", "step", "wall s", "cpu s", "records/s", "peak MB", "output", "result"]
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     print(f"\nmachine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
