@@ -62,3 +62,4 @@ def common(document_frequency: Counter[str], entries: int, share: float = COMMON
     floor = max(min_entries, int(entries * share) + 1)
     ranked = sorted(((n, t) for t, n in document_frequency.items() if n >= floor), key=lambda x: (-x[0], x[1]))
     return sorted(t for _, t in ranked[:limit])
+
