@@ -162,7 +162,10 @@ class Indexer:
             words = tokens.unique_tokens(rec.content)
             with self._df_lock:
                 self._df.update(words)
-            self._send({"type": "AddRecord", "index_id": self.index_id, "url": rec.url, "content": " ".join(words),
+            # the title's tokens twice: Pagefind ranks an entry whose title holds the query above one that
+            # holds it further down (its ranking counts occurrences; AddRecord has no per-field weights)
+            indexed = " ".join(tokens.unique_tokens(rec.title) + words)
+            self._send({"type": "AddRecord", "index_id": self.index_id, "url": rec.url, "content": indexed,
                         "language": LANGUAGE, "meta": rec.meta(), "filters": rec.filters(), "sort": None},
                        flush=False)
             with self._cond:

@@ -3,7 +3,7 @@
    index chunks and result fragments it needs, never a whole-site index. Without JavaScript the box is a plain
    form that opens search/?q=…. Record text reaches the page as text only (textContent and text nodes).
    An ES module: the query's tokens are made by shared.js exactly as the index's were at build time. */
-import { queryTokens } from "./shared.js";
+import { queryTokens, searchTokens } from "./shared.js";
 
 (function () {
   "use strict";
@@ -49,22 +49,26 @@ import { queryTokens } from "./shared.js";
     });
   }
 
-  // Pagefind ranks by how often the words occur: a 项目业绩 entry naming ten companies can outrank the agency
-  // whose name was typed. The first results are reordered so that titles holding the query come first.
+  // Pagefind ranks by how often the tokens occur: a 项目业绩 entry naming ten companies can outrank the agency
+  // whose name was typed. The first results are reordered: titles holding the query first, then titles
+  // holding more of the query's tokens (燕赵环境咨询 -> 燕赵示例环境咨询…号 before 燕赵示例环境科技…号).
   var RERANK = 10;
   function rerank(query, res) {
     var head = res.results.slice(0, RERANK), q = query.trim(), parts = q.split(/\s+/);
+    var wanted = searchTokens(q).filter(function (t, i, a) { return a.indexOf(t) === i; });
     return Promise.all(head.map(function (r) { return r.data(); })).then(function (rows) {
       function rank(d) {
         var t = (d.meta && d.meta.title) || "";
         if (t === q) return 0;
         if (t.indexOf(q) >= 0) return 1;
-        return parts.every(function (w) { return t.indexOf(w) >= 0; }) ? 2 : 3;
+        if (parts.every(function (w) { return t.indexOf(w) >= 0; })) return 2;
+        var have = new Set(searchTokens(t));
+        var hits = wanted.filter(function (w) { return have.has(w); }).length;
+        return 3 + (wanted.length ? 1 - hits / wanted.length : 1);
       }
       var order = head.map(function (r, i) { return { r: r, k: rank(rows[i]), i: i }; });
       order.sort(function (a, b) { return a.k - b.k || a.i - b.i; });
       res.results = order.map(function (o) { return o.r; }).concat(res.results.slice(RERANK));
-      res.topRank = order.length ? order[0].k : 9;
       return res;
     });
   }
