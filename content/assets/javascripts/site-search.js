@@ -33,9 +33,9 @@ import { queryTokens, searchTokens } from "./shared.js";
 
   // The index holds tokens (bigrams of Chinese text, runs of letters and digits), made at build time the way
   // shared.js makes them here, so one form of the query suffices: its rarest-looking tokens (common ones
-  // dropped, at most 4 spread over the query), every one of which an entry must hold. When that finds
-  // nothing, the words may have been typed together but stand apart in the entry (津沽监测 for
-  // 津沽示例环境监测…: the bigram 沽监 is nowhere), so the query is tried once more with non-overlapping bigrams.
+  // dropped, at most 4 spread over the query). Pagefind returns the entries holding all of them, ignoring a
+  // token that is in no entry (津沽监测: 沽监 spans two words of 津沽示例环境监测…). When none of them is anywhere
+  // (燕赵环境咨询 keeps only 赵环), the query is tried once more with non-overlapping bigrams (燕赵 环境 咨询).
   function search(query, kind) {
     return load().then(function (e) {
       var options = { filters: kind ? { kind: kind } : {} };
