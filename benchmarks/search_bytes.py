@@ -1,6 +1,6 @@
 """Site search at scale: index build time and memory, and bytes a browser downloads until the first result.
 
-    python -m benchmarks.search_bytes [--sizes 1000,10000] [--queries N] [--before]
+    python -m benchmarks.search_bytes [--sizes 1000,10000] [--queries N] [--before] [--pages-from 1000]
     python -m benchmarks.search_bytes --synthetic-index 100000   # the index alone, 100k agencies of entries
 
 Per size N (generated data, benchmarks/out/data-N, shared with `make bench`):
@@ -10,6 +10,8 @@ Per size N (generated data, benchmarks/out/data-N, shared with `make bench`):
   browser  headless Chromium, cold cache, per query and start page: type the query into the header box and
            wait for the first result; bytes of every response of the page load and of the search alone,
            raw and gzip-compressed (what nginx's gzip sends; Pagefind's index files are already compressed)
+  --pages-from M  no mkdocs build for the other sizes: size M's built site (an earlier size of the same run)
+           is served with size N's index (the bytes of a search depend only on the index)
   --before the same site built with mkdocs-material's search plugin (the former set-up): the size of
            search/search_index.json, which every page downloaded.
 """
@@ -186,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--queries", type=int, default=5)
     parser.add_argument("--before", action="store_true", help="also build with the theme's search plugin")
+    parser.add_argument("--pages-from", type=int, metavar="M",
+                        help="serve size M's built pages with the other sizes' indexes instead of building them")
     parser.add_argument("--index-only", nargs=2, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--synthetic-index", type=int, metavar="N",
                         help="only index N agencies' worth of synthetic entries (scaling without generating data)")
@@ -208,8 +212,16 @@ def main(argv: list[str] | None = None) -> int:
         res["index"] = json.loads(step.output.strip().splitlines()[-1]) if step.returncode == 0 else step.output[-800:]
         res["index"]["step_peak_mb"] = step.peak_mb if isinstance(res["index"], dict) else None
         site = OUT / f"search-site-{n}"
-        full = build(data, site)
-        res["build"] = {"wall_s": full.wall, "cpu_s": full.cpu, "peak_mb": full.peak_mb, "ok": full.returncode == 0}
+        if args.pages_from and args.pages_from != n:
+            shutil.rmtree(site, ignore_errors=True)
+            shutil.copytree(OUT / f"search-site-{args.pages_from}", site, ignore=shutil.ignore_patterns("pagefind"),
+                            copy_function=os.link)   # hard links: the pages are only read
+            shutil.copytree(OUT / f"pagefind-{n}", site / "pagefind", copy_function=os.link)
+            full = Run(0, 0, 0, 0, "")
+            res["build"] = {"pages_from": args.pages_from}
+        else:
+            full = build(data, site)
+            res["build"] = {"wall_s": full.wall, "cpu_s": full.cpu, "peak_mb": full.peak_mb, "ok": full.returncode == 0}
         if full.returncode:
             res["build"]["output"] = full.output[-2000:]
         else:

@@ -1,6 +1,7 @@
-"""全站搜索: record -> search entry mapping, the Pagefind bundle of a built site, and the box and results page
-in Chromium (typed into the header on the home page and on an agency page, the ?q= deep link, a Chinese query
-that needs segmentation, zero script errors)."""
+"""全站搜索: the index's tokens (and their JS twin's fixture), record -> search entry mapping, the Pagefind bundle
+of a built site (it holds exactly our tokens), and the box and results page in Chromium (typed into the header
+on the home page and on an agency page, the ?q= deep link, full names, parts of names, words typed together,
+zero script errors)."""
 from __future__ import annotations
 
 import gzip
@@ -12,6 +13,8 @@ import pytest
 
 from build_tools.records.model import Dataset, Record
 from build_tools.search import records as sr
+from build_tools.search import tokens as st
+from conftest import ROOT
 from fictitious import MOBILE
 
 SEARCH_URL_RE = re.compile(r"search/")
@@ -29,6 +32,32 @@ AGENCY = dict(name="甲乙<b>示例</b>&环境监测有限公司", short_name="�
               introduction="很长的简介，不进入搜索索引。")
 
 
+def test_tokens_are_bigrams_of_han_runs_and_letter_digit_runs():
+    assert st.tokens("汇智示例水处理334号") == ["汇智", "智示", "示例", "例水", "水处", "处理", "334", "号"]
+    assert st.tokens("ＧＢ3095-2012 水") == ["gb3095", "gb", "3095", "2012", "水"]
+    assert st.tokens("<b>！？</b>") == ["b", "b"] and st.tokens("") == []
+    assert st.unique_tokens("在线运维 在线") == ["在线", "线运", "运维"]
+
+
+def test_js_twin_fixture_is_what_python_makes():
+    """tests/js/search-tokens.test.js checks shared.js against this fixture. To regenerate it:
+    python -c "import json,sys; from build_tools.search.tokens import tokens; p='tests/js/search-tokens.';
+    open(p+'expected.json','w').write(json.dumps([tokens(s) for s in json.load(open(p+'strings.json'))],
+    ensure_ascii=False)+chr(10))" """
+    folder = ROOT / "tests" / "js"
+    strings = json.loads((folder / "search-tokens.strings.json").read_text(encoding="utf-8"))
+    expected = json.loads((folder / "search-tokens.expected.json").read_text(encoding="utf-8"))
+    assert len(strings) > 20 and [st.tokens(x) for x in strings] == expected
+
+
+def test_common_tokens_are_the_frequent_ones_and_capped():
+    from collections import Counter
+    df = Counter({"有限": 900, "公司": 950, "监测": 30, "汇智": 2, "示例": 500})
+    assert st.common(df, 1000) == ["公司", "有限", "示例"]
+    assert st.common(df, 1000, limit=2) == ["公司", "有限"]           # the most frequent kept
+    assert st.common(Counter({"有限": 40}), 40) == []               # a small site has none
+
+
 def test_agency_entry_holds_basic_information_only():
     e = sr.agency(rec("agency", "demo-x", **AGENCY))
     assert e.url == "agencies/demo-x/" and e.kind == "机构"
@@ -39,6 +68,9 @@ def test_agency_entry_holds_basic_information_only():
     for secret in ("91120116MA05T12349", "张示例", "138****5678", "li@example.com", "某路1号", "很长的简介"):
         assert secret not in e.content and secret not in json.dumps(e.meta(), ensure_ascii=False)
     assert e.filters() == {"kind": ["机构"], "province": ["天津市"]}
+    assert e.meta()["text"] == "甲乙监测 废水、废气检测 天津市 河北省"   # the line the results page shows
+    long = sr.agency(rec("agency", "demo-y", **{**AGENCY, "service_scope": "检测" * 200}))
+    assert len(long.meta()["text"]) == sr.MAX_TEXT and long.meta()["text"].endswith("…")
 
 
 def test_projects_are_one_entry_per_agency_linking_to_its_list():
@@ -81,25 +113,71 @@ def test_section_text_drops_markup_and_front_matter():
 
 
 # --- the built site ---------------------------------------------------------------------------------
+def _unpack(path: Path) -> bytes:
+    raw = gzip.decompress(path.read_bytes())
+    assert raw.startswith(b"pagefind_dcd")
+    return raw[len(b"pagefind_dcd"):]
+
+
 def fragments(site: Path) -> list[dict]:
     """Every Pagefind fragment (one per search entry), decoded; segment marks (U+200B) removed."""
-    out = []
-    for path in (site / "pagefind" / "fragment").iterdir():
-        raw = gzip.decompress(path.read_bytes())
-        assert raw.startswith(b"pagefind_dcd")
-        out.append(json.loads(raw[len(b"pagefind_dcd"):].decode().replace("\u200b", "")))
-    return out
+    return [json.loads(_unpack(path).decode().replace("\u200b", "")) for path in (site / "pagefind" / "fragment").iterdir()]
+
+
+def _cbor(b: bytes, i: int = 0):
+    """A minimal CBOR reader (what Pagefind's index chunks are written in): returns (value, next offset)."""
+    major, info = b[i] >> 5, b[i] & 31
+    i += 1
+    if info < 24:
+        n = info
+    elif info < 28:
+        size = 1 << (info - 24)
+        n, i = int.from_bytes(b[i:i + size], "big"), i + size
+    else:
+        raise ValueError(f"CBOR item {b[i - 1]:#x} not expected in a Pagefind index")
+    if major in (0, 1):
+        return (n if major == 0 else -1 - n), i
+    if major in (2, 3):
+        return (b[i:i + n] if major == 2 else b[i:i + n].decode()), i + n
+    if major in (4, 5):
+        items = []
+        for _ in range(n * (2 if major == 5 else 1)):
+            value, i = _cbor(b, i)
+            items.append(value)
+        return (items if major == 4 else dict(zip(items[::2], items[1::2]))), i
+    if major == 6:
+        return _cbor(b, i)
+    return {20: False, 21: True, 22: None}.get(info, n), i
+
+
+def index_words(bundle: Path) -> set[str]:
+    """Every word of a Pagefind index, read back from its chunks (index/*.pf_index: [[[word, pages], …], …])."""
+    words = set()
+    for path in (bundle / "index").glob("*.pf_index"):
+        chunk, _ = _cbor(_unpack(path))
+        words.update(w[0] for w in chunk[0])
+    return words
 
 
 def test_site_has_a_record_fed_index_and_no_whole_site_index(mini_site):
     assert not (mini_site / "search" / "search_index.json").exists()
     entry = json.loads((mini_site / "pagefind" / "pagefind-entry.json").read_text())
     frags = fragments(mini_site)
-    assert entry["languages"]["zh"]["page_count"] == len(frags) > 15
+    assert entry["languages"]["und"]["page_count"] == len(frags) > 15
     by_url = {f["url"]: f for f in frags}
     assert by_url["agencies/demo-alpha/"]["meta"]["title"] == "津沽示例环境监测有限公司"
-    assert "示例化工厂 2023 年度自行监测" in by_url["agencies/demo-alpha/#projects"]["content"]
-    assert "示例化工厂" not in by_url["agencies/demo-alpha/"]["content"]   # record entries: title and basic facts
+    # what is indexed is the entry's tokens, each once, after its title's (record entries: title and basic facts)
+    projects = by_url["agencies/demo-alpha/#projects"]["content"].split()
+    title = st.unique_tokens(by_url["agencies/demo-alpha/#projects"]["meta"]["title"])
+    assert projects[:len(title)] == title and projects[len(title):] == list(dict.fromkeys(projects[len(title):]))
+    assert {"化工", "工厂", "2023", "年度", "自行", "监测"} <= set(projects)
+    assert "化工" not in by_url["agencies/demo-alpha/"]["content"].split()
+    assert "示例化工厂" in by_url["agencies/demo-alpha/#projects"]["meta"]["text"]
+    # Pagefind kept our tokens as they are: no word of its own segmentation (津/沽) or stemming
+    words = index_words(mini_site / "pagefind")
+    assert {"津沽", "沽示", "gb", "3095"} <= words and not {"津", "沽"} & words
+    assert words == {t for f in frags for t in f["content"].split()}
+    assert json.loads((mini_site / "pagefind" / "common.json").read_text()) == []   # too few entries for any
     assert by_url["policies/gb-3095-2012/"]["meta"]["kind"] == "标准"
     assert any(f["meta"]["kind"] == "栏目" and f["url"] == "guide/" for f in frags)
     text = json.dumps(frags, ensure_ascii=False)
@@ -183,6 +261,27 @@ def test_enter_opens_the_results_page_and_deep_link_works(mini_site, serve, page
     assert page.js_errors == [] and console == []
 
 
+@pytest.mark.parametrize(("query", "first"), [
+    ("津沽示例环境监测有限公司", "津沽示例环境监测有限公司"),   # a full name: that agency first
+    ("示例环境监测", "津沽示例环境监测有限公司"),               # part of a name, from its middle
+    ("环境监", "津沽示例环境监测有限公司"),
+    ("在线运维", "津沽示例环境监测有限公司"),                   # a service type
+    ("废水治理 河北省", "燕赵示例废水治理工程有限公司"),        # word + province
+    ("燕赵治理", "燕赵示例废水治理工程有限公司"),               # words typed together, apart in the name
+])
+def test_results_page_finds_names_parts_and_types(mini_site, serve, page, query, first):
+    console = _offline(page)
+    page.goto(serve(mini_site) + "search/?q=" + query)
+    page.wait_for_selector(".tp-search-results .tp-search-item", timeout=20_000)
+    item = page.locator(".tp-search-results .tp-search-item").first
+    assert item.locator(".tp-search-title").inner_text() == first
+    # the line under it is the entry's plain text, the typed words marked with text-only <mark>s
+    line = item.locator(".tp-search-excerpt")
+    if line.count():
+        assert line.locator("*").evaluate_all("els => els.every(e => e.tagName === 'MARK' && !e.children.length)")
+    assert page.js_errors == [] and console == []
+
+
 def test_search_box_works_without_javascript(mini_site, serve, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -210,7 +309,10 @@ def test_index_written_directly_is_complete(tmp_path):
     written = pagefind.write_index(iter(entries), tmp_path / "pf")
     assert written.records == 300
     entry = json.loads((tmp_path / "pf" / "pagefind-entry.json").read_text())
-    assert entry["languages"]["zh"]["page_count"] == 300
+    assert entry["languages"]["und"]["page_count"] == 300
+    # tokens in every entry are common; the numbers are not
+    common = json.loads((tmp_path / "pf" / "common.json").read_text(encoding="utf-8"))
+    assert common == sorted(["示例", "例机", "机构", "环境", "境监", "监测"]) and written.common == 6
     wasm = list((tmp_path / "pf").glob("wasm.*.pagefind"))
     assert wasm and all(p.stat().st_size > 10_000 for p in wasm)
     assert len(list((tmp_path / "pf" / "fragment").iterdir())) == 300

@@ -1,6 +1,7 @@
 """Site search (全站搜索): a Pagefind index fed from the records, not from the finished pages.
 
 - records.py  record -> search entry (title and basic information only, plain text, masked records)
+- tokens.py   the index's words (Han bigrams, letter/digit runs), made the same way by the browser (shared.js)
 - pagefind.py the Pagefind service: records are streamed to it while mkdocs renders the pages, and the
               bundle (sharded index, one fragment per entry, wasm, pagefind.js) is written to site/pagefind/
 
@@ -62,8 +63,8 @@ def finish(indexer: Indexer | None, sections: Sections | None, site_dir: Path) -
         raise
     written = indexer.finish(Path(site_dir) / BUNDLE)
     seconds = time.perf_counter() - indexer.started
-    log.info("站内搜索索引：%d 条，%d 个文件，%.1f MB（%.1f s，与页面生成并行）", written.records, written.files,
-             written.bytes / 1e6, seconds)
+    log.info("站内搜索索引：%d 条，%d 个文件，%.1f MB，常见词 %d 个（%.1f s，与页面生成并行）", written.records, written.files,
+             written.bytes / 1e6, written.common, seconds)
     return written
 
 

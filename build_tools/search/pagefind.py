@@ -1,4 +1,4 @@
-"""Write a Pagefind index (the `pagefind_extended` binary: Chinese segmentation) from search records.
+"""Write a Pagefind index from search records: their tokens (tokens.py), not their text.
 
 Speaks the binary's service protocol (`pagefind_extended --service`: base64 JSON messages ended by a
 comma on stdin/stdout) — the protocol of Pagefind's own Python and Node APIs. Pagefind's Python wrapper
@@ -18,14 +18,23 @@ import shutil
 import subprocess
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import tokens
 from .records import SearchRecord
 
 log = logging.getLogger(__name__)
-LANGUAGE = "zh"
+# The index language. Entries are fed as our own tokens (tokens.py), which Pagefind must keep as they are.
+# Tried with the extended binary 1.4.0 (the words it stores, read back from the index chunks): "zh", "ja"
+# and any "zh-…" are segmented again with its dictionary (汇智 -> 汇 智); "en" stems (services -> servic)
+# and ships a second WebAssembly module; a code without a stemmer ("und", "xx") splits on whitespace only,
+# lowercases, and ships wasm.unknown.pagefind. "und" is BCP 47's "undetermined"; the browser picks the index
+# by the page's lang (zh) and falls back to the only index there is.
+LANGUAGE = "und"
+COMMON = "common.json"   # the common tokens (tokens.common), beside the index: the browser drops them
 # Records in flight at once. The service starts a task per message; with all records queued at once its
 # throughput fell from ~1,500 to ~80 records/s at 70,000 queued (measured), so writers wait for answers.
 WINDOW = 256
@@ -57,6 +66,7 @@ class Written:
     records: int
     files: int
     bytes: int
+    common: int = 0     # tokens in common.json
 
 
 class Indexer:
@@ -73,6 +83,8 @@ class Indexer:
         self._sent = self._received = 0     # records only
         self._error: str | None = None
         self._slots = threading.Semaphore(WINDOW)
+        self._df: Counter[str] = Counter()   # entries holding each token (records are added from two threads)
+        self._df_lock = threading.Lock()
         self._feeder: threading.Thread | None = None
         self._feed_error: BaseException | None = None
         self._reader = threading.Thread(target=self._read, name="pagefind-read", daemon=True)
@@ -147,7 +159,13 @@ class Indexer:
                 self._slots.acquire()
             if self._error is not None:
                 raise PagefindError(self._error)
-            self._send({"type": "AddRecord", "index_id": self.index_id, "url": rec.url, "content": rec.content,
+            words = tokens.unique_tokens(rec.content)
+            with self._df_lock:
+                self._df.update(words)
+            # the title's tokens twice: Pagefind ranks an entry whose title holds the query above one that
+            # holds it further down (its ranking counts occurrences; AddRecord has no per-field weights)
+            indexed = " ".join(tokens.unique_tokens(rec.title) + words)
+            self._send({"type": "AddRecord", "index_id": self.index_id, "url": rec.url, "content": indexed,
                         "language": LANGUAGE, "meta": rec.meta(), "filters": rec.filters(), "sort": None},
                        flush=False)
             with self._cond:
@@ -193,7 +211,10 @@ class Indexer:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             count, size = count + 1, size + len(data)
-        return Written(records=self._received, files=count, bytes=size)
+        common = tokens.common(self._df, self._received)
+        data = json.dumps(common, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        (out / COMMON).write_bytes(data)
+        return Written(records=self._received, files=count + 1, bytes=size + len(data), common=len(common))
 
     def close(self) -> None:
         """Stop the service (also when the build failed)."""

@@ -25,6 +25,7 @@ _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_CONTENT = 4000       # characters of one entry's text (an agency with hundreds of projects stays bounded)
 MAX_SUB = 80             # characters of the line under a result's title
+MAX_TEXT = 100           # characters of the plain-text line the results page shows (the index holds tokens only)
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,14 @@ class SearchRecord:
     content: str                  # what is indexed (title first), plain text
     sub: str = ""                 # short line under the title (region, 文号, …)
     provinces: tuple[str, ...] = field(default=())
+    text: str = ""                # a line of the entry's text for the results page (≤ MAX_TEXT characters)
 
     def meta(self) -> dict[str, str]:
         meta = {"title": self.title, "kind": self.kind}
         if self.sub:
             meta["sub"] = self.sub
+        if self.text:
+            meta["text"] = self.text
         return meta
 
     def filters(self) -> dict[str, list[str]]:
@@ -60,6 +64,10 @@ def _join(*parts: object, sep: str = " ") -> str:
     return sep.join(p for p in (clean(x) for x in parts) if p)
 
 
+def _line(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def _region(region: Mapping[str, str] | None) -> str:
     if not region:
         return ""
@@ -71,7 +79,7 @@ def _record(kind: str, rec: Record, title: object, sub: str, *details: object,
     title_text = clean(title) or rec.id
     content = _join(title_text, sub, *details)[:MAX_CONTENT]
     return SearchRecord(url=record_url(kind_of_url or rec.kind, rec.id) + anchor, kind=kind, title=title_text,
-                        content=content, sub=sub[:MAX_SUB],
+                        content=content, sub=sub[:MAX_SUB], text=_line(_join(*details)),
                         provinces=tuple(sorted({clean(p) for p in provinces if clean(p)})))
 
 
@@ -199,4 +207,5 @@ def section_text(source: str, limit: int = SECTION_TEXT) -> str:
 
 def section(page: SectionPage) -> SearchRecord:
     title = clean(page.title) or "栏目"
-    return SearchRecord(url=page.url, kind="栏目", title=title, content=_join(title, page.text)[:MAX_CONTENT])
+    return SearchRecord(url=page.url, kind="栏目", title=title, content=_join(title, page.text)[:MAX_CONTENT],
+                        text=_line(clean(page.text)))

@@ -1,8 +1,10 @@
 /* 全站搜索: the search box of every page (a short result list under it) and the results page search/.
    Queries the Pagefind index (pagefind/, built from the records at build time): a query downloads only the
-   index shards and result fragments it needs, never a whole-site index. Without JavaScript the box is a plain
-   form that opens search/?q=…. Record text reaches the page as text only; Pagefind's <mark> highlights are
-   the only elements kept from an excerpt. */
+   index chunks and result fragments it needs, never a whole-site index. Without JavaScript the box is a plain
+   form that opens search/?q=…. Record text reaches the page as text only (textContent and text nodes).
+   An ES module: the query's tokens are made by shared.js exactly as the index's were at build time. */
+import { queryTokens, searchTokens } from "./shared.js";
+
 (function () {
   "use strict";
   var forms = document.querySelectorAll("form[data-platform-search]");
@@ -12,87 +14,61 @@
   var engine = null;
   var PAGE = 10, PANEL = 6;
 
+  // Pagefind's module and the list of common tokens (pagefind/common.json, a few KB), loaded together.
   function load() {
     if (!engine) {
-      engine = import(base + "pagefind/pagefind.js").then(function (pf) {
-        // pageLength 1: short entries (an agency, a policy) before long ones (a 项目业绩 list naming many companies)
-        return pf.options({ baseUrl: base, excerptLength: 30, ranking: { pageLength: 1.0, termFrequency: 0.5 } })
-          .then(function () { return pf; });
-      });
+      engine = Promise.all([
+        import(base + "pagefind/pagefind.js").then(function (pf) {
+          // pageLength 1: short entries (an agency, a policy) before long ones (a 项目业绩 list naming many companies)
+          return pf.options({ baseUrl: base, ranking: { pageLength: 1.0, termFrequency: 0.5 } })
+            .then(function () { return pf; });
+        }),
+        fetch(base + "pagefind/common.json").then(function (r) { return r.ok ? r.json() : []; })
+          .catch(function () { return []; }),   // without it every token is looked up: slower, still right
+      ]).then(function (both) { return { pf: both[0], common: new Set(both[1]) }; });
       engine.catch(function () { engine = null; });
     }
     return engine;
   }
 
-  // Chinese has no spaces. The index holds words (segmented at build time); a run of characters typed as one
-  // term is split here with the browser's word segmenter so that every word must match ("环境空气质量标准":
-  // 146 loose matches as one term, 2 exact ones as words). Single characters the segmenter leaves over are
-  // kept together ("在线运维", not 在/线/运/维), and when the split finds nothing the query is tried as typed.
-  var segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
-  var HAN = /[\u3400-\u9fff]/;
-  function words(part, mergeSingles) {
-    var out = [], run = "";
-    for (var it = segmenter.segment(part)[Symbol.iterator](), s = it.next(); !s.done; s = it.next()) {
-      if (!s.value.isWordLike) continue;
-      var w = s.value.segment;
-      if (mergeSingles && w.length === 1 && HAN.test(w)) { run += w; continue; }
-      if (run) { out.push(run); run = ""; }
-      out.push(w);
-    }
-    if (run) out.push(run);
-    return out.length ? out : [part];
-  }
-  function candidates(query) {
-    var parts = query.trim().slice(0, 100).split(/\s+/).filter(Boolean);
-    var list = [parts.join(" ")];
-    if (segmenter && parts.some(function (p) { return HAN.test(p); })) {
-      // The build-time segmenter keeps dictionary words (在线, 运维) but splits names and numbers it does not
-      // know into characters (汇/智/示例/水/处理/3/3/4/号): the query is tried as words, then as characters.
-      list.unshift(parts.map(function (p) {
-        return HAN.test(p) ? p.replace(/([\u3400-\u9fff0-9])/g, " $1 ").trim().replace(/\s+/g, " ") : p;
-      }).join(" "));
-      [false, true].forEach(function (merge) {
-        var split = [];
-        parts.forEach(function (p) { split.push.apply(split, HAN.test(p) ? words(p, merge) : [p]); });
-        list.unshift(split.join(" "));
-      });
-    }
-    return list.filter(function (t, i) { return list.indexOf(t) === i; });   // merged, split, characters, as typed
-  }
-
+  // The index holds tokens (bigrams of Chinese text, runs of letters and digits), made at build time the way
+  // shared.js makes them here, so one form of the query suffices: its rarest-looking tokens (common ones
+  // dropped, at most 4 spread over the query). Pagefind returns the entries holding all of them, ignoring a
+  // token that is in no entry (津沽监测: 沽监 spans two words of 津沽示例环境监测…). When none of them is anywhere
+  // (燕赵环境咨询 keeps only 赵环), the query is tried once more with non-overlapping bigrams (燕赵 环境 咨询).
   function search(query, kind) {
-    return load().then(function (pf) {
+    return load().then(function (e) {
       var options = { filters: kind ? { kind: kind } : {} };
-      var tries = candidates(query), best = null;
-      // Each form of the query is tried until one finds a result whose title holds the query; otherwise the
-      // first form that found anything (the most precise) is shown.
-      function attempt(i) {
-        return pf.search(tries[i], options).then(function (res) { return rerank(query, res); }).then(function (res) {
-          if (res.results.length && (!best || res.topRank < best.topRank)) best = res;
-          if ((best && best.topRank <= 1) || i === tries.length - 1) return best || res;
-          return attempt(i + 1);
-        });
-      }
-      return attempt(0);
+      var terms = queryTokens(query, e.common);
+      if (!terms.length) return { results: [], filters: {} };
+      return e.pf.search(terms.join(" "), options).then(function (res) {
+        var loose = queryTokens(query, e.common, 4, true);
+        if (res.results.length || loose.join(" ") === terms.join(" ")) return res;
+        return e.pf.search(loose.join(" "), options);
+      }).then(function (res) { return rerank(query, res); });
     });
   }
 
-  // Pagefind ranks by how often the words occur: a 项目业绩 entry naming ten companies can outrank the agency
-  // whose name was typed. The first results are reordered so that titles holding the query come first.
+  // Pagefind ranks by how often the tokens occur: a 项目业绩 entry naming ten companies can outrank the agency
+  // whose name was typed. The first results are reordered: titles holding the query first, then titles
+  // holding more of the query's tokens (燕赵环境咨询 -> 燕赵示例环境咨询…号 before 燕赵示例环境科技…号).
   var RERANK = 10;
   function rerank(query, res) {
     var head = res.results.slice(0, RERANK), q = query.trim(), parts = q.split(/\s+/);
+    var wanted = searchTokens(q).filter(function (t, i, a) { return a.indexOf(t) === i; });
     return Promise.all(head.map(function (r) { return r.data(); })).then(function (rows) {
       function rank(d) {
         var t = (d.meta && d.meta.title) || "";
         if (t === q) return 0;
         if (t.indexOf(q) >= 0) return 1;
-        return parts.every(function (w) { return t.indexOf(w) >= 0; }) ? 2 : 3;
+        if (parts.every(function (w) { return t.indexOf(w) >= 0; })) return 2;
+        var have = new Set(searchTokens(t));
+        var hits = wanted.filter(function (w) { return have.has(w); }).length;
+        return 3 + (wanted.length ? 1 - hits / wanted.length : 1);
       }
       var order = head.map(function (r, i) { return { r: r, k: rank(rows[i]), i: i }; });
       order.sort(function (a, b) { return a.k - b.k || a.i - b.i; });
       res.results = order.map(function (o) { return o.r; }).concat(res.results.slice(RERANK));
-      res.topRank = order.length ? order[0].k : 9;
       return res;
     });
   }
@@ -104,17 +80,23 @@
     return node;
   }
 
-  // Pagefind's excerpt is HTML with <mark> around matches: parsed inertly, only text and marks are kept.
-  function excerpt(html) {
+  // The entry's line of plain text (meta.text; the index itself holds only tokens), the words of the query
+  // it contains marked: built from text nodes, never parsed.
+  function textLine(text, query) {
     var out = el("p", "tp-search-excerpt");
-    var doc = new DOMParser().parseFromString("<div>" + (html || "") + "</div>", "text/html");
-    (function walk(node) {
-      node.childNodes.forEach(function (child) {
-        if (child.nodeType === 3) out.appendChild(document.createTextNode(child.nodeValue));
-        else if (child.nodeName === "MARK") out.appendChild(el("mark", "", child.textContent));
-        else if (child.nodeType === 1) walk(child);
+    var words = query.trim().split(/\s+/).filter(Boolean), i = 0;
+    while (i < text.length) {
+      var at = -1, len = 0;
+      words.forEach(function (w) {
+        var j = text.indexOf(w, i);
+        if (j >= 0 && (at < 0 || j < at || (j === at && w.length > len))) { at = j; len = w.length; }
       });
-    })(doc.body.firstChild || doc.body);
+      if (at < 0) break;
+      if (at > i) out.appendChild(document.createTextNode(text.slice(i, at)));
+      out.appendChild(el("mark", "", text.slice(at, at + len)));
+      i = at + len;
+    }
+    if (i < text.length) out.appendChild(document.createTextNode(text.slice(i)));
     return out;
   }
 
@@ -123,7 +105,7 @@
     return u.origin === location.origin ? u.pathname + u.search + u.hash : base;
   }
 
-  function item(data, withExcerpt) {
+  function item(data, query) {
     var li = el("li", "tp-search-item");
     var meta = data.meta || {};
     li.appendChild(el("span", "tp-search-kind", meta.kind || "页面"));
@@ -131,7 +113,7 @@
     a.href = safeHref(data.url);
     li.appendChild(a);
     if (meta.sub) li.appendChild(el("span", "tp-search-sub", meta.sub));
-    if (withExcerpt) li.appendChild(excerpt(data.excerpt));
+    if (query && meta.text) li.appendChild(textLine(meta.text, query));
     return li;
   }
 
@@ -163,7 +145,7 @@
             panel.appendChild(el("p", "platform-search__none", "未找到与“" + query.trim() + "”相关的内容"));
           } else {
             var list = el("ol", "platform-search__list");
-            rows.forEach(function (d) { list.appendChild(item(d, false)); });
+            rows.forEach(function (d) { list.appendChild(item(d, "")); });
             panel.appendChild(list);
           }
           var all = el("a", "platform-search__all", rows.length ? "查看全部 " + res.results.length + " 条结果" : "打开全站搜索");
@@ -230,7 +212,7 @@
     more.hidden = true;
     return Promise.all(batch.map(function (r) { return r.data(); })).then(function (rows) {
       if (mine !== run) return;
-      rows.forEach(function (d) { list.appendChild(item(d, true)); });
+      rows.forEach(function (d) { list.appendChild(item(d, q.value.trim())); });
       shown += rows.length;
       more.hidden = shown >= current.results.length;
     });
